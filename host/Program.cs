@@ -1,0 +1,1 @@
+return await Sluice.Host.Cli.SluiceCli.RunAsync(args);
