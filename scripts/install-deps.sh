@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what Sluice's demo and tests use from Debian's packages, only when missing:
+# ffmpeg/ffprobe (media tests, ffmpeg sources), python3-aiosmtpd (a real SMTP server for mail sinks),
+# nodejs (the JavaScript sink's V8), lua5.4 (not needed by the host, handy to check scripts by hand).
+set -euo pipefail
+
+missing=()
+command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
