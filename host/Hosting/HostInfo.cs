@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Sluice.Host.Hosting;
+
+/// <summary>Facts about this host process for the API and the CLI.</summary>
+internal static class HostInfo
+{
+    public static string Version { get; } =
+        typeof(HostInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    public static DateTimeOffset StartedAt { get; } = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+
+    public static TimeSpan Uptime => DateTimeOffset.UtcNow - StartedAt;
+
+    /// <summary>Default plugin folder: <c>plugins/</c> beside the executable.</summary>
+    public static string DefaultPluginsDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
+}
