@@ -1,0 +1,145 @@
+using System.Text;
+using Sluice.Abstractions.Configuration;
+
+namespace Sluice.Host.Configuration;
+
+/// <summary>
+/// Reads a configuration file (or text) into the untyped tree, expanding <c>include PATH_OR_GLOB;</c>
+/// at any level: the path is relative to the including file's folder, a glob in the file name
+/// (<c>conf.d/*.conf</c>) expands to the matching files sorted by name and may match nothing, a missing
+/// plain path, a cycle or nesting deeper than <see cref="MaxIncludeDepth"/> are errors. Included
+/// directives keep the locations of the file they were written in.
+/// </summary>
+internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIncludeExpander
+{
+    public const int MaxIncludeDepth = 16;
+    public const int MaxFileChars = 16 * 1024 * 1024;
+
+    /// <summary>A file being parsed: its full path (null for text) and the folder paths are relative to.</summary>
+    private sealed record Frame(string? FullPath, string Display, string FullDirectory, string DisplayDirectory);
+
+    private readonly List<Frame> _stack = [];
+
+    public IReadOnlyList<ConfigDirective> ReadFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var text = ReadText(full, path, new SourceLocation(path, 1, 1));
+        if (text is null) return [];
+        return ParseIn(new Frame(full, path, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(path) ?? ""), text);
+    }
+
+    public IReadOnlyList<ConfigDirective> ReadString(string text, string fileName, string directory) =>
+        ParseIn(new Frame(null, fileName, Path.GetFullPath(directory), directory), text);
+
+    private IReadOnlyList<ConfigDirective> ParseIn(Frame frame, string text)
+    {
+        _stack.Add(frame);
+        try { return ConfigParser.Parse(text, frame.Display, diagnostics, this); }
+        finally { _stack.RemoveAt(_stack.Count - 1); }
+    }
+
+    public IReadOnlyList<ConfigDirective> Expand(ConfigDirective include)
+    {
+        if (include.HasBlock || include.Arguments.Count != 1 || include.Arguments[0].IsKeyValue)
+        {
+            diagnostics.Error(include.Location, "'include' expects 1 argument and no block: include PATH_OR_GLOB;");
+            return [];
+        }
+        if (_stack.Count > MaxIncludeDepth)
+        {
+            diagnostics.Error(include.Location, $"includes nested deeper than {MaxIncludeDepth} files");
+            return [];
+        }
+        var arg = include.Arguments[0];
+        var frame = _stack[^1];
+        var pattern = arg.Value;
+        if (pattern.Length == 0 || pattern.IndexOf('\0') >= 0)
+        {
+            diagnostics.Error(arg.Location, "'include' expects a file path or glob");
+            return [];
+        }
+        var rooted = Path.IsPathRooted(pattern);
+        var fullPattern = Path.GetFullPath(Path.Combine(frame.FullDirectory, pattern));
+        var displayPattern = rooted ? pattern : Path.Combine(frame.DisplayDirectory, pattern);
+        var files = new List<(string Full, string Display)>();
+        if (HasWildcard(pattern))
+        {
+            var dir = Path.GetDirectoryName(fullPattern) ?? "/";
+            var name = Path.GetFileName(fullPattern);
+            if (HasWildcard(dir))
+            {
+                diagnostics.Error(arg.Location, $"'include {pattern}': wildcards are allowed in the file name only");
+                return [];
+            }
+            var displayDir = Path.GetDirectoryName(displayPattern) ?? "";
+            foreach (var f in Glob(dir, name)) files.Add((f, Path.Combine(displayDir, Path.GetFileName(f))));
+        }
+        else if (File.Exists(fullPattern)) files.Add((fullPattern, displayPattern));
+        else
+        {
+            diagnostics.Error(arg.Location, $"included file '{displayPattern}' not found");
+            return [];
+        }
+        var result = new List<ConfigDirective>();
+        foreach (var (full, display) in files)
+        {
+            var cycle = _stack.FindIndex(f => f.FullPath == full);
+            if (cycle >= 0)
+            {
+                var chain = string.Join(" -> ", _stack.Skip(cycle).Select(f => f.Display).Append(display));
+                diagnostics.Error(arg.Location, $"include cycle: {chain}");
+                continue;
+            }
+            var text = ReadText(full, display, arg.Location);
+            if (text is null) continue;
+            result.AddRange(ParseIn(new Frame(full, display, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(display) ?? ""), text));
+        }
+        return result;
+    }
+
+    private static bool HasWildcard(string s) => s.AsSpan().IndexOfAny('*', '?') >= 0;
+
+    private static IEnumerable<string> Glob(string dir, string name)
+    {
+        if (!Directory.Exists(dir)) return [];
+        try
+        {
+            var found = Directory.GetFiles(dir, name, new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true });
+            Array.Sort(found, StringComparer.Ordinal);
+            return found;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>The file's text, read with a size bound (a device such as /dev/zero never ends), or null after an error.</summary>
+    private string? ReadText(string full, string display, SourceLocation reportAt)
+    {
+        try
+        {
+            using var reader = new StreamReader(full, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            var sb = new StringBuilder();
+            var buffer = new char[16384];
+            int n;
+            while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                sb.Append(buffer, 0, n);
+                if (sb.Length > MaxFileChars)
+                {
+                    diagnostics.Error(reportAt, $"configuration file '{display}' is larger than {MaxFileChars / (1024 * 1024)} MB");
+                    return null;
+                }
+            }
+            return sb.ToString();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            diagnostics.Error(reportAt, e is FileNotFoundException or DirectoryNotFoundException
+                ? $"configuration file '{display}' not found"
+                : $"cannot read configuration file '{display}': {e.Message}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Reflection;
+using Sluice.Abstractions.Configuration;
+
+namespace Sluice.Host.Configuration;
+
+/// <summary>
+/// Loads a configuration whole: parse (with includes), check shape against the sections' specs, bind
+/// each section. Every stage runs even after errors in an earlier one, so one run reports everything;
+/// the result carries a configuration only when there is no error. A section that throws is reported
+/// at its first directive, and the others still bind.
+/// </summary>
+internal sealed class ConfigLoader
+{
+    /// <summary>The file name the embedded default configuration is reported under.</summary>
+    public const string DefaultFileName = "<default>";
+
+    private const string DefaultResource = "Sluice.Host.default.conf";
+
+    private readonly IReadOnlyList<IConfigSection> _sections;
+    private readonly IServiceProvider _services;
+
+    /// <param name="sections">Core sections first, then the plugins' in load order.</param>
+    /// <param name="services">What sections may use while binding; an empty provider when null.</param>
+    public ConfigLoader(IEnumerable<IConfigSection> sections, IServiceProvider? services = null)
+    {
+        _sections = sections.ToArray();
+        _services = services ?? EmptyServiceProvider.Instance;
+    }
+
+    /// <summary>Loads <paramref name="path"/>; relative paths in it are relative to its folder.</summary>
+    public ConfigLoadResult LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var diagnostics = new DiagnosticBag();
+        var tree = new ConfigDocumentReader(diagnostics).ReadFile(path);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
+        return Bind(tree, path, path, directory, diagnostics);
+    }
+
+    /// <summary>Loads configuration text reported as <paramref name="fileName"/>, with paths relative to <paramref name="directory"/>.</summary>
+    public ConfigLoadResult LoadString(string text, string fileName, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(directory);
+        var diagnostics = new DiagnosticBag();
+        var tree = new ConfigDocumentReader(diagnostics).ReadString(text, fileName, directory);
+        return Bind(tree, null, fileName, Path.GetFullPath(directory), diagnostics);
+    }
+
+    /// <summary>Loads the embedded default configuration (file name <c>&lt;default&gt;</c>, folder beside the executable).</summary>
+    public ConfigLoadResult LoadDefault() => LoadString(DefaultText, DefaultFileName, AppContext.BaseDirectory);
+
+    /// <summary>The embedded default configuration's text.</summary>
+    public static string DefaultText
+    {
+        get
+        {
+            using var stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream(DefaultResource)
+                ?? throw new InvalidOperationException($"resource {DefaultResource} is missing from the host");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+    }
+
+    private ConfigLoadResult Bind(IReadOnlyList<ConfigDirective> tree, string? filePath, string displayName, string directory, DiagnosticBag diagnostics)
+    {
+        var fallback = new SourceLocation(displayName, 1, 1);
+        var owned = new ConfigValidator(_sections, diagnostics, fallback).Validate(tree);
+        var context = new ConfigBindContext(diagnostics, directory, _services);
+        var bound = new Dictionary<Type, object>();
+        foreach (var section in _sections)
+        {
+            IReadOnlyList<ConfigDirective> mine = owned.TryGetValue(section, out var list) ? list : [];
+            var at = mine.Count > 0 ? mine[0].Location : FirstWritten(tree, section) ?? fallback;
+            object? options;
+            try
+            {
+                options = section.Bind(mine, context);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var inner = e is TargetInvocationException { InnerException: { } ie } ? ie : e;
+                diagnostics.Error(at, $"{section.GetType().Name} failed while binding: {inner.GetType().Name}: {inner.Message}");
+                continue;
+            }
+            if (options is null)
+            {
+                diagnostics.Error(at, $"{section.GetType().Name} returned no options");
+                continue;
+            }
+            if (!bound.TryAdd(options.GetType(), options))
+                diagnostics.Error(at, $"{section.GetType().Name} binds {options.GetType().Name}, which another section already binds");
+        }
+        var all = diagnostics.Items;
+        if (diagnostics.HasErrors) return new ConfigLoadResult(null, all);
+        var warnings = all.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
+        return new ConfigLoadResult(new SluiceConfiguration(filePath, directory, tree, bound, warnings), all);
+    }
+
+    /// <summary>Where the section's first directive was written, even if it failed validation.</summary>
+    private static SourceLocation? FirstWritten(IReadOnlyList<ConfigDirective> tree, IConfigSection section)
+    {
+        try
+        {
+            var names = section.Directives.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var d in tree) if (names.Contains(d.Name)) return d.Location;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Already reported by the validator.
+        }
+        return null;
+    }
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public static readonly EmptyServiceProvider Instance = new();
+        public object? GetService(Type serviceType) => null;
+    }
+}
