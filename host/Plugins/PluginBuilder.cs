@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Plugins;
+using Sluice.Abstractions.Sinks;
+
+namespace Sluice.Host.Plugins;
+
+/// <summary>Collects what a plugin's <see cref="ISluicePlugin.Configure"/> contributes.</summary>
+internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider hostServices, ILoggerFactory loggerFactory)
+    : IPluginBuilder
+{
+    public PluginManifest Manifest { get; } = manifest;
+    public IServiceProvider HostServices { get; } = hostServices;
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public ContributionSet Contributions { get; } = new();
+
+    public IPluginBuilder AddConfigSection(IConfigSection section) => Add(section);
+    public IPluginBuilder AddSinkType(IEventSinkFactory factory) => Add(factory);
+    public IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map) => Add(map);
+    public IPluginBuilder AddService(IPluginService service) => Add(service);
+    public IPluginBuilder AddConfigurationListener(IConfigurationListener listener) => Add(listener);
+
+    public IPluginBuilder Add<TContract>(TContract contribution) where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(contribution);
+        Contributions.Add(contribution);
+        return this;
+    }
+}

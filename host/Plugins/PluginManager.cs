@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Plugins;
+
+namespace Sluice.Host.Plugins;
+
+/// <summary>
+/// The plugin registry: what is loaded from <c>plugins_dir</c> (and what failed, with why), the
+/// contributions of the core and of every loaded plugin, and the serialized add / swap / remove
+/// protocol driven by <see cref="LoadAllAsync"/>, <see cref="RescanAsync"/> and the folder watcher.
+/// </summary>
+internal sealed partial class PluginManager : IPluginContributions, IAsyncDisposable
+{
+    private readonly PluginHostOptions _options;
+    private readonly Func<PluginSetChange, CancellationToken, Task>? _onChange;
+    private readonly ContributionSet _core;
+    private readonly ShadowCopier _shadow;
+    private readonly PluginLoader _loader;
+    private readonly PluginUnloader _unloader;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<PluginSlot> _slots = [];    // load order; touched only under _gate
+    private volatile LoadedPlugin[] _active = [];      // what All<T> reads, replaced whole
+    private volatile PluginInfo[] _infos = [];
+    private PluginFolderWatcher? _watcher;
+    private bool _servicesStarted;
+    private bool _disposed;
+
+    /// <param name="options">plugins_dir and timings.</param>
+    /// <param name="hostServices">What plugins see as <see cref="IPluginBuilder.HostServices"/>.</param>
+    /// <param name="loggerFactory">Given to plugins, and used for the manager's own log.</param>
+    /// <param name="onChange">
+    /// Called for every change after the first load, with <see cref="All{T}"/> already answering with
+    /// the new set: re-apply the configuration, switch runtime objects over and drain the old ones.
+    /// Throwing rolls an addition or replacement back.
+    /// </param>
+    /// <param name="core">The host's own contributions, listed before every plugin's.</param>
+    public PluginManager(
+        PluginHostOptions options,
+        IServiceProvider hostServices,
+        ILoggerFactory loggerFactory,
+        Func<PluginSetChange, CancellationToken, Task>? onChange = null,
+        ContributionSet? core = null)
+    {
+        _options = options;
+        _onChange = onChange;
+        _core = core ?? new ContributionSet();
+        _logger = loggerFactory.CreateLogger("Sluice.Plugins");
+        _shadow = new ShadowCopier(options.ShadowRoot);
+        _loader = new PluginLoader(_shadow, hostServices, loggerFactory);
+        _unloader = new PluginUnloader(options, _logger);
+    }
+
+    /// <summary>Raised after each change was handled (also for failures), for logs, the API and tests.</summary>
+    public event Action<PluginChangeOutcome>? ChangeCompleted;
+
+    public string PluginsDirectory => _options.PluginsDirectory;
+
+    /// <summary>Every plugin folder with its state, in load order (<c>sluice plugins</c>).</summary>
+    public IReadOnlyList<PluginInfo> Plugins => _infos;
+
+    public IReadOnlyList<T> All<T>() where T : class
+    {
+        var result = new List<T>();
+        _core.AppendTo(result);
+        foreach (var plugin in _active) plugin.Contributions.AppendTo(result);
+        return result;
+    }
+
+    /// <summary>Discovers and loads every plugin folder; no change callback (there is no configuration yet).</summary>
+    public Task<IReadOnlyList<PluginChangeOutcome>> LoadAllAsync(CancellationToken cancellationToken = default)
+    {
+        _shadow.DeleteStaleSiblings();
+        return SyncAsync(notify: false, cancellationToken);
+    }
+
+    /// <summary>Starts the services of every loaded plugin (after the configuration was applied); later additions start theirs.</summary>
+    public async Task StartServicesAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _servicesStarted = true;
+            foreach (var plugin in _active) await _unloader.StartServicesAsync(plugin, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Compares the folder with what is loaded and adds, swaps or removes plugins, one change at a time.</summary>
+    public Task<IReadOnlyList<PluginChangeOutcome>> RescanAsync(CancellationToken cancellationToken = default) =>
+        SyncAsync(notify: true, cancellationToken);
+
+    /// <summary>Watches plugins_dir (events with a quiet period, plus a periodic rescan) and applies changes.</summary>
+    public void StartWatching()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_watcher is not null) return;
+        Directory.CreateDirectory(_options.PluginsDirectory);
+        _watcher = new PluginFolderWatcher(_options, ct => RescanAsync(ct), _logger);
+        _logger.LogInformation("watching {Directory} for plugin changes", _options.PluginsDirectory);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_watcher is not null) await _watcher.DisposeAsync();
+        await _gate.WaitAsync();
+        try
+        {
+            var plugins = _slots.Where(s => s.Plugin is not null).Select(s => s.Plugin!).Reverse().ToList();
+            _slots.Clear();
+            Publish();
+            foreach (var plugin in plugins)
+            {
+                await _unloader.StopServicesAsync(plugin);
+                plugin.Release();
+            }
+            ShadowCopier.Delete(_shadow.Root);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<PluginChangeOutcome>> SyncAsync(bool notify, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_disposed) return [];
+            var outcomes = new List<PluginChangeOutcome>();
+            var folders = Directory.Exists(_options.PluginsDirectory)
+                ? Directory.GetDirectories(_options.PluginsDirectory).Order(StringComparer.Ordinal).ToList()
+                : [];
+
+            foreach (var slot in _slots.Where(s => !folders.Contains(s.Folder)).ToList())
+                outcomes.Add(await RemoveAsync(slot, notify, cancellationToken));
+
+            foreach (var folder in folders)
+            {
+                var slot = _slots.Find(s => s.Folder == folder);
+                if (slot is null) outcomes.Add(await AddAsync(folder, notify, cancellationToken));
+                else if (FolderStamp.Of(folder) != slot.Stamp) outcomes.Add(await ReplaceAsync(slot, notify, cancellationToken));
+            }
+
+            foreach (var outcome in outcomes) ChangeCompleted?.Invoke(outcome);
+            return outcomes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Publish()
+    {
+        _active = _slots.Where(s => s.Plugin is not null).Select(s => s.Plugin!).ToArray();
+        _infos = _slots.Select(s => s.ToInfo()).ToArray();
+    }
+
+    /// <summary>One plugin folder: the version running (if any) and the result of the latest attempt.</summary>
+    private sealed class PluginSlot(string folder)
+    {
+        public string Folder { get; } = folder;
+        public LoadedPlugin? Plugin { get; set; }
+        public FolderStamp Stamp { get; set; }
+        public PluginManifest? Manifest { get; set; }
+        public string? Error { get; set; }
+
+        public PluginInfo ToInfo() => Plugin is { } p
+            ? new PluginInfo(Folder, PluginState.Loaded, p.Manifest, Error, p.LoadedAt)
+            : new PluginInfo(Folder, PluginState.Failed, Manifest, Error, null);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Reflection;
+
+namespace Sluice.Host.Plugins;
+
+/// <summary>
+/// Which assemblies a plugin takes from the host instead of its own folder, so that contract types
+/// unify (a plugin's <c>IEventSinkFactory</c> is the host's): the contracts, the logging and
+/// DI abstractions, Serilog, and everything of the shared frameworks.
+/// </summary>
+internal static class SharedAssemblyPolicy
+{
+    private static readonly string[] SharedNames = ["Sluice.Abstractions", "Sluice.Media"];
+    private static readonly string[] SharedPrefixes = ["Microsoft.Extensions.Logging", "Serilog"];
+
+    private static readonly Lazy<HashSet<string>> FrameworkAssemblies = new(ListFrameworkAssemblies);
+
+    public static bool IsShared(AssemblyName name)
+    {
+        var simple = name.Name;
+        if (simple is null) return false;
+        if (SharedNames.Contains(simple, StringComparer.OrdinalIgnoreCase)) return true;
+        foreach (var prefix in SharedPrefixes)
+        {
+            if (simple.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        if (simple.StartsWith("Microsoft.Extensions.", StringComparison.OrdinalIgnoreCase)
+            && simple.EndsWith(".Abstractions", StringComparison.OrdinalIgnoreCase)) return true;
+        return FrameworkAssemblies.Value.Contains(simple);
+    }
+
+    /// <summary>Simple names of the trusted platform assemblies that live under the runtime's shared frameworks.</summary>
+    private static HashSet<string> ListFrameworkAssemblies()
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // .../dotnet/shared/Microsoft.NETCore.App/10.0.x/ -> .../dotnet/shared/
+        var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location);
+        var sharedRoot = runtimeDir is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(runtimeDir));
+        if (sharedRoot is null || AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string tpa) return names;
+        var prefix = sharedRoot.EndsWith(Path.DirectorySeparatorChar) ? sharedRoot : sharedRoot + Path.DirectorySeparatorChar;
+        foreach (var path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (path.StartsWith(prefix, StringComparison.Ordinal)) names.Add(Path.GetFileNameWithoutExtension(path));
+        }
+        return names;
+    }
+}

@@ -1,0 +1,81 @@
+using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Sinks;
+using Sluice.Host.Plugins;
+using Sluice.Plugins.Tests.Support;
+
+namespace Sluice.Plugins.Tests;
+
+/// <summary>Private dependencies stay private: two plugins may carry two versions of the same library.</summary>
+public sealed class DependencyIsolationTests : IDisposable
+{
+    private readonly PluginsFolder _folder = new();
+
+    [Fact]
+    public async Task Two_plugins_with_Newtonsoft_12_and_13_both_load_and_each_uses_its_own()
+    {
+        _folder.Install("JsonOld");
+        _folder.Install("JsonNew");
+        await using var manager = _folder.CreateManager();
+
+        await manager.LoadAllAsync();
+
+        Assert.All(manager.Plugins, p => Assert.Equal(PluginState.Loaded, p.State));
+        var factories = manager.All<IEventSinkFactory>().ToDictionary(f => f.Name);
+        var (oldVersion, oldPath) = Split(factories["json-old"].SpecForms);
+        var (newVersion, newPath) = Split(factories["json-new"].SpecForms);
+        Assert.Equal("12.0.0.0", oldVersion);
+        Assert.Equal("13.0.0.0", newVersion);
+        // Each from its own shadow copy, neither from the host's folder.
+        Assert.StartsWith(_folder.ShadowRoot, oldPath);
+        Assert.StartsWith(_folder.ShadowRoot, newPath);
+        Assert.NotEqual(Path.GetDirectoryName(oldPath), Path.GetDirectoryName(newPath));
+
+        var ev = new SluiceEvent("stream_stopped", "7", 0, "srv", EventLevel.Info);
+        foreach (var name in new[] { "json-old", "json-new" })
+        {
+            await using var sink = factories[name].Create(_folder.Services.SinkContext(name + "://"));
+            await sink.DeliverAsync([ev], CancellationToken.None);
+        }
+        Assert.Equal(
+            ["""{"json":"12.0.0.0","events":["stream_stopped"]}""", """{"json":"13.0.0.0","events":["stream_stopped"]}"""],
+            _folder.Services.Delivered);
+    }
+
+    [Fact]
+    public async Task A_plugin_loads_its_native_library_from_its_runtimes_folder()
+    {
+        _folder.Install("NativeLua");
+        await using var manager = _folder.CreateManager();
+
+        await manager.LoadAllAsync();
+
+        Assert.Equal(PluginState.Loaded, manager.Plugins.Single().State);
+        var run = manager.All<Func<string, string>>().Single();
+        Assert.Equal("42", run("return 40 + 2"));
+        Assert.Equal("Lua 5.4", run("return _VERSION"));
+    }
+
+    [Fact]
+    public async Task The_original_files_can_be_overwritten_while_the_plugin_is_loaded()
+    {
+        var folder = _folder.Install("JsonNew");
+        await using var manager = _folder.CreateManager();
+        await manager.LoadAllAsync();
+
+        // Loaded from the shadow copy: the originals are free.
+        File.WriteAllBytes(Path.Combine(folder, "Newtonsoft.Json.dll"), [1, 2, 3]);
+        File.Delete(Path.Combine(folder, "Sluice.TestPlugins.JsonNew.dll"));
+
+        await using var sink = manager.All<IEventSinkFactory>().Single().Create(_folder.Services.SinkContext("json-new://"));
+        await sink.DeliverAsync([new SluiceEvent("x", "1", 0, "srv", EventLevel.Info)], CancellationToken.None);
+        Assert.Single(_folder.Services.Delivered);
+    }
+
+    private static (string Version, string Path) Split(string specForms)
+    {
+        var parts = specForms.Split('|');
+        return (parts[0], parts[1]);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

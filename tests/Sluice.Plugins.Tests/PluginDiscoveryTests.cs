@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Routing;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Plugins;
+using Sluice.Abstractions.Sinks;
+using Sluice.Host.Plugins;
+using Sluice.Plugins.Tests.Support;
+
+namespace Sluice.Plugins.Tests;
+
+public sealed class PluginDiscoveryTests : IDisposable
+{
+    private readonly PluginsFolder _folder = new();
+
+    [Fact]
+    public async Task LoadAllAsync_Should_LoadEveryPluginFolder_AndListItsManifest()
+    {
+        _folder.Install("Hello");
+        _folder.Install("JsonNew");
+        await using var manager = _folder.CreateManager();
+
+        var outcomes = await manager.LoadAllAsync();
+
+        Assert.Equal(2, outcomes.Count);
+        Assert.All(outcomes, o => Assert.True(o.Applied, o.Error));
+        Assert.Equal(["Hello", "JsonNew"], manager.Plugins.Select(p => Path.GetFileName(p.Folder)));
+        var hello = manager.Plugins[0];
+        Assert.Equal(PluginState.Loaded, hello.State);
+        Assert.Null(hello.Error);
+        Assert.Equal("Sluice.TestPlugins.Hello", hello.Name);
+        Assert.Equal("1.0.0", hello.Version);
+        Assert.Equal("Test plugin: a sink type, a config section, routes and a service.", hello.Manifest!.Description);
+        Assert.Equal("Sluice.TestPlugins.Hello.dll", hello.Manifest.EntryAssembly);
+        Assert.Equal("1.0.0", hello.Manifest.AbstractionsVersion);
+        Assert.Equal(Path.Combine(_folder.Path, "Hello"), hello.Folder);
+        Assert.InRange(hello.LoadedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.Equal("Sluice.TestPlugins.JsonNew", manager.Plugins[1].Name);
+    }
+
+    [Fact]
+    public async Task All_Should_ListCoreContributionsFirst_ThenEachPluginsInLoadOrder()
+    {
+        _folder.Install("Hello", "a-hello");
+        _folder.Install("JsonNew", "b-json");
+        var core = new ContributionSet();
+        var coreSink = new CoreSinkFactory();
+        core.Add<IEventSinkFactory>(coreSink);
+        await using var manager = _folder.CreateManager(core: core);
+
+        await manager.LoadAllAsync();
+
+        Assert.Equal(["core", "hello", "json-new"], manager.All<IEventSinkFactory>().Select(f => f.Name));
+        Assert.Same(coreSink, manager.All<IEventSinkFactory>()[0]);
+        Assert.Single(manager.All<IConfigSection>());
+        Assert.Single(manager.All<Action<IEndpointRouteBuilder>>());
+        Assert.Single(manager.All<IPluginService>());
+        Assert.Empty(manager.All<IConfigurationListener>());
+    }
+
+    [Fact]
+    public async Task A_folder_without_a_valid_manifest_is_listed_as_failed_with_its_reason()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder.Path, "empty"));
+        File.WriteAllText(Path.Combine(_folder.Install("Hello", "broken-json"), "plugin.json"), "{ \"name\": ");
+        File.Delete(Path.Combine(_folder.Install("Hello", "no-entry"), "Sluice.TestPlugins.Hello.dll"));
+        File.WriteAllText(Path.Combine(_folder.Install("Hello", "no-name"), "plugin.json"),
+            """{ "version": "1.0.0", "entryAssembly": "Sluice.TestPlugins.Hello.dll", "abstractionsVersion": "1.0.0" }""");
+        _folder.Install("Hello", "ok");
+        await using var manager = _folder.CreateManager();
+
+        await manager.LoadAllAsync();
+
+        var byFolder = manager.Plugins.ToDictionary(p => Path.GetFileName(p.Folder));
+        Assert.Equal(PluginState.Loaded, byFolder["ok"].State);
+        Assert.All(byFolder.Where(p => p.Key != "ok"), p => Assert.Equal(PluginState.Failed, p.Value.State));
+        Assert.StartsWith("no plugin.json in ", byFolder["empty"].Error);
+        Assert.Contains("invalid manifest", byFolder["broken-json"].Error);
+        Assert.Contains("entry assembly Sluice.TestPlugins.Hello.dll not found", byFolder["no-entry"].Error);
+        Assert.Contains("invalid manifest", byFolder["no-name"].Error);
+        Assert.Contains("name", byFolder["no-name"].Error);
+        Assert.Equal("Sluice.TestPlugins.Hello", byFolder["ok"].Name);
+        Assert.Single(manager.All<IEventSinkFactory>());
+    }
+
+    [Fact]
+    public async Task A_second_folder_with_an_already_loaded_plugin_name_is_refused()
+    {
+        _folder.Install("Hello", "first");
+        _folder.Install("Hello", "second");
+        await using var manager = _folder.CreateManager();
+
+        await manager.LoadAllAsync();
+
+        Assert.Equal(PluginState.Loaded, manager.Plugins[0].State);
+        Assert.Equal(PluginState.Failed, manager.Plugins[1].State);
+        Assert.Equal($"a plugin named Sluice.TestPlugins.Hello is already loaded from {Path.Combine(_folder.Path, "first")}", manager.Plugins[1].Error);
+        Assert.Single(manager.All<IEventSinkFactory>());
+    }
+
+    [Fact]
+    public async Task LoadAllAsync_Should_ListNothing_When_PluginsDirDoesNotExist()
+    {
+        var options = _folder.Options();
+        await using var manager = new PluginManager(
+            new PluginHostOptions { PluginsDirectory = Path.Combine(_folder.Path, "missing"), ShadowRoot = options.ShadowRoot },
+            _folder.Services, _folder.Logs);
+
+        var outcomes = await manager.LoadAllAsync();
+
+        Assert.Empty(outcomes);
+        Assert.Empty(manager.Plugins);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private sealed class CoreSinkFactory : IEventSinkFactory
+    {
+        public string Name => "core";
+        public string SpecForms => "core://";
+        public bool Claims(string spec) => spec.StartsWith("core://", StringComparison.Ordinal);
+        public IEventSink Create(SinkContext context) => throw new InvalidOperationException("not used by these tests");
+    }
+}

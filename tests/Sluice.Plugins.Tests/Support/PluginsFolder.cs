@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Host.Plugins;
+
+namespace Sluice.Plugins.Tests.Support;
+
+/// <summary>
+/// A private plugins_dir (and shadow root) for one test, filled from the test plugins the build put in
+/// <c>testplugins/</c>; deleted afterwards.
+/// </summary>
+internal sealed class PluginsFolder : IDisposable
+{
+    private readonly string _root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sluice-plugins-tests", Guid.NewGuid().ToString("N"));
+
+    public PluginsFolder()
+    {
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path => System.IO.Path.Combine(_root, "plugins");
+
+    public string ShadowRoot => System.IO.Path.Combine(_root, "shadow");
+
+    public TestServices Services { get; } = new();
+
+    public ListLoggerFactory Logs { get; } = new();
+
+    /// <summary>The build output of test plugin <paramref name="name"/> (e.g. <c>Hello</c>, <c>SwapSink.v2</c>).</summary>
+    public static string Built(string name) =>
+        System.IO.Path.Combine(AppContext.BaseDirectory, "testplugins", "Sluice.TestPlugins." + name);
+
+    /// <summary>Copies test plugin <paramref name="name"/> into plugins_dir/<paramref name="folder"/>.</summary>
+    public string Install(string name, string? folder = null)
+    {
+        var target = System.IO.Path.Combine(Path, folder ?? name);
+        CopyOver(Built(name), target);
+        return target;
+    }
+
+    /// <summary>Copies every file of <paramref name="source"/> over <paramref name="target"/>, in place.</summary>
+    public static void CopyOver(string source, string target)
+    {
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+        }
+    }
+
+    public PluginManager CreateManager(
+        Func<PluginSetChange, CancellationToken, Task>? onChange = null, ContributionSet? core = null) =>
+        new(Options(), Services, Logs, onChange, core);
+
+    public PluginHostOptions Options() => new()
+    {
+        PluginsDirectory = Path,
+        ShadowRoot = ShadowRoot,
+        Debounce = TimeSpan.FromMilliseconds(200),
+        RescanInterval = TimeSpan.FromSeconds(1),
+        CollectTimeout = TimeSpan.FromSeconds(10),
+        StopTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    public void Dispose()
+    {
+        Logs.Dispose();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
