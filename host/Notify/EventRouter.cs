@@ -164,6 +164,9 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
         }
     }
 
+    /// <summary>True when no block has anything queued, held for resend or in delivery.</summary>
+    public bool IsIdle => _routes.All(r => r.Block.Idle);
+
     /// <summary>Every block's counters, in configuration order.</summary>
     public IReadOnlyList<NotifyBlockStats> Stats() => _routes.Select(r => r.Block.Stats()).ToArray();
 

@@ -23,6 +23,7 @@ internal sealed partial class NotifyBlock
     private volatile BlockSetup _setup;
     private volatile BlockSetup? _pending;
     private volatile bool _closed;
+    private volatile bool _delivering;
     private ResendBuffer? _resend;
     private DateTime _nextRetryUtc;
     private Task _loop = Task.CompletedTask;
@@ -47,6 +48,9 @@ internal sealed partial class NotifyBlock
 
     /// <summary>The setup last asked for (it becomes current at the next batch).</summary>
     public BlockSetup Configured { get; private set; }
+
+    /// <summary>Nothing queued, held for resend or being delivered.</summary>
+    public bool Idle => Volatile.Read(ref _queued) <= 0 && !_delivering && (_resend?.Count ?? 0) == 0;
 
     public void Start() => _loop = Task.Run(RunAsync);
 
@@ -121,15 +125,16 @@ internal sealed partial class NotifyBlock
                 continue;
             }
             var setup = _setup;
+            _delivering = true;
             var batch = TakeQueued(setup.Options.Buffer ? _maxBatch : 1);
-            if (await TryDeliverAsync(batch, setup)) continue;
-            if (_resend is null)
+            var delivered = await TryDeliverAsync(batch, setup);
+            if (!delivered && _resend is null) Interlocked.Add(ref _dropped, batch.Length);
+            else if (!delivered)
             {
-                Interlocked.Add(ref _dropped, batch.Length);
-                continue;
+                Interlocked.Add(ref _dropped, _resend!.AddRange(batch));
+                _nextRetryUtc = DateTime.UtcNow + setup.Options.ResendTimeout;
             }
-            Interlocked.Add(ref _dropped, _resend.AddRange(batch));
-            _nextRetryUtc = DateTime.UtcNow + setup.Options.ResendTimeout;
+            _delivering = false;
         }
     }
 
