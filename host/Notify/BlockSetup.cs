@@ -1,0 +1,6 @@
+using Sluice.Abstractions.Sinks;
+
+namespace Sluice.Host.Notify;
+
+/// <summary>What a block's delivery loop delivers with: swapped between batches on reload or plugin swap.</summary>
+internal sealed record BlockSetup(NotifyBlockOptions Options, IEventSink Sink, IEventSinkFactory Factory);

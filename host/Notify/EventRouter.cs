@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Sinks;
+using Sluice.Host.Events;
+using Sluice.Host.Plugins;
+
+namespace Sluice.Host.Notify;
+
+/// <summary>
+/// The host's <see cref="IEventEmitter"/>: runs every notify block's filter in the emitter's thread
+/// on the draft (nothing is allocated when no block wants the event), builds the event once on a
+/// hit and queues it to each block that wants it. Applies configurations as a diff by block name.
+/// </summary>
+internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
+{
+    private readonly NotifyRouterSettings _settings;
+    private readonly IPluginContributions _contributions;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IServiceProvider _services;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
+    private readonly Dictionary<string, (NotifyBlock Block, Route Route)> _blocks = new(StringComparer.Ordinal);
+    private volatile Route[] _routes = [];
+    private volatile string _server;
+
+    public EventRouter(NotifyRouterSettings settings, IPluginContributions contributions,
+        ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
+    {
+        _settings = settings;
+        _contributions = contributions;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _services = services ?? EmptyServices.Instance;
+        _logger = _loggerFactory.CreateLogger("Sluice.Notify");
+        _server = settings.ServerName;
+    }
+
+    /// <summary>The <c>server</c> field of emitted events (the configured hostname).</summary>
+    public string ServerName { get => _server; set => _server = value; }
+
+    internal sealed record Route(CompiledFilter Filter, NotifyBlock Block);
+
+    public void Emit(in EventDraft draft)
+    {
+        var routes = _routes;
+        if (routes.Length == 0) return;
+        EventCatalog.TryGet(draft.Name, out var definition);
+        RouteDraft(draft, definition, routes);
+        if (definition?.Twin is { } twin)
+        {
+            // The older/newer name of the same event (source_ready/source_started ...), as an event of its own.
+            RouteDraft(new EventDraft(twin) { Level = draft.Level, Media = draft.Media, Group = draft.Group, Fields = draft.Fields },
+                EventCatalog.Find(twin), routes);
+        }
+    }
+
+    public void Emit(SluiceEvent evt)
+    {
+        var routes = _routes;
+        var view = new EventView(evt);
+        foreach (var r in routes)
+        {
+            if (r.Filter.Passes(view)) r.Block.Enqueue(evt);
+        }
+    }
+
+    private void RouteDraft(in EventDraft draft, EventDefinition? definition, Route[] routes)
+    {
+        var server = _server;
+        var view = new EventView(draft, server, definition);
+        SluiceEvent? evt = null;
+        foreach (var r in routes)
+        {
+            if (r.Filter.NeedsBuiltEvent)
+            {
+                evt ??= Build(draft, definition, server);
+                if (!r.Filter.Passes(evt)) continue;
+            }
+            else if (!r.Filter.Passes(view)) continue;
+            evt ??= Build(draft, definition, server);
+            r.Block.Enqueue(evt);
+        }
+    }
+
+    private static SluiceEvent Build(in EventDraft draft, EventDefinition? definition, string server) =>
+        new(draft.Name, EventIds.Next(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), server,
+            draft.Level ?? definition?.Level ?? EventLevel.Info, draft.Media, draft.Group ?? definition?.Group,
+            draft.Fields.IsEmpty ? null : draft.Fields.ToArray());
+
+    public ValueTask ApplyAsync(SluiceConfiguration configuration, CancellationToken cancellationToken) =>
+        new(ApplyAsync(configuration.Get<NotifyOptions>() ?? NotifyOptions.Empty, configuration.Directory, cancellationToken));
+
+    /// <summary>
+    /// Applies notify blocks as a diff by name: an unchanged block keeps running (with a new sink if the
+    /// plugin that made its sink is gone), a changed one switches to its new setup after the batch in
+    /// flight and keeps its queue, a removed one drains within <see cref="NotifyRouterSettings.DrainTimeout"/>.
+    /// </summary>
+    public async Task ApplyAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
+    {
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var factories = _contributions.All<IEventSinkFactory>();
+            var next = new Dictionary<string, (NotifyBlock, Route)>(StringComparer.Ordinal);
+            foreach (var o in options.Blocks)
+            {
+                if (next.ContainsKey(o.Name)) continue;
+                var entry = _blocks.TryGetValue(o.Name, out var existing)
+                    ? Update(existing, o, factories, configDirectory)
+                    : Create(o, factories, configDirectory);
+                if (entry is { } e) next[o.Name] = e;
+            }
+            var removed = _blocks.Where(b => !next.ContainsKey(b.Key)).Select(b => b.Value.Block).ToArray();
+            _routes = options.Blocks.Where(b => next.ContainsKey(b.Name)).Select(b => next[b.Name].Item2).Distinct().ToArray();
+            _blocks.Clear();
+            foreach (var (name, e) in next) _blocks[name] = e;
+            await Task.WhenAll(removed.Select(b => b.StopAsync(_settings.DrainTimeout)));
+        }
+        finally { _applyLock.Release(); }
+    }
+
+    private (NotifyBlock, Route)? Create(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    {
+        if (NewSetup(o, factories, configDirectory) is not { } setup) return null;
+        var block = new NotifyBlock(setup, _settings, _logger);
+        block.Start();
+        return (block, new Route(CompiledFilter.Compile(o), block));
+    }
+
+    private (NotifyBlock, Route)? Update((NotifyBlock Block, Route Route) existing, NotifyBlockOptions o,
+        IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    {
+        var (block, route) = existing;
+        var current = block.Configured;
+        if (current.Options.Text == o.Text)
+        {
+            if (factories.Contains(current.Factory)) return existing;
+            _logger.LogInformation("notify {Block}: sink type {Type} was replaced, switching to a new sink", o.Name, current.Factory.Name);
+        }
+        if (NewSetup(o, factories, configDirectory) is not { } setup) return existing; // keep what works
+        block.Reconfigure(setup);
+        return (block, current.Options.Text == o.Text ? route : new Route(CompiledFilter.Compile(o), block));
+    }
+
+    private BlockSetup? NewSetup(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    {
+        var factory = SinkFactories.Claiming(factories, o.Sink);
+        if (factory is null)
+        {
+            _logger.LogError("notify {Block}: no sink type handles '{Sink}' (sink types: {Types})", o.Name, o.Sink, SinkFactories.Describe(factories));
+            return null;
+        }
+        try
+        {
+            var context = o.SinkContext(configDirectory ?? _settings.ConfigDirectory, _server,
+                _loggerFactory.CreateLogger("Sluice.Notify." + o.Name), _services);
+            return new BlockSetup(o, factory.Create(context), factory);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "notify {Block}: creating sink '{Sink}' failed", o.Name, o.Sink);
+            return null;
+        }
+    }
+
+    /// <summary>True when no block has anything queued, held for resend or in delivery.</summary>
+    public bool IsIdle => _routes.All(r => r.Block.Idle);
+
+    /// <summary>Every block's counters, in configuration order.</summary>
+    public IReadOnlyList<NotifyBlockStats> Stats() => _routes.Select(r => r.Block.Stats()).ToArray();
+
+    /// <summary>Stops routing and drains every block within the drain timeout.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _applyLock.WaitAsync();
+        try
+        {
+            _routes = [];
+            await Task.WhenAll(_blocks.Values.Select(b => b.Block.StopAsync(_settings.DrainTimeout)));
+            _blocks.Clear();
+        }
+        finally { _applyLock.Release(); }
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) => null;
+    }
+}

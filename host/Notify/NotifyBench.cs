@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Sluice.Abstractions.Events;
+using Sluice.Host.Plugins;
+
+namespace Sluice.Host.Notify;
+
+/// <summary>What <c>sluice notify bench</c> measured.</summary>
+internal sealed record NotifyBenchResult(int Events, double Seconds, double EmitSeconds,
+    IReadOnlyDictionary<string, long> Delivered, double EmitNsP50, double EmitNsP99, bool Drained)
+{
+    public double EmittedPerSecond => Events / Math.Max(EmitSeconds, 1e-9);
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("events", Events);
+            w.WriteNumber("seconds", Math.Round(Seconds, 3));
+            w.WriteNumber("emitted_per_s", Math.Round(EmittedPerSecond));
+            w.WriteStartObject("delivered");
+            foreach (var (name, n) in Delivered) w.WriteNumber(name, n);
+            w.WriteEndObject();
+            w.WriteNumber("emit_ns_p50", Math.Round(EmitNsP50));
+            w.WriteNumber("emit_ns_p99", Math.Round(EmitNsP99));
+            w.WriteBoolean("drained", Drained);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
+
+/// <summary>
+/// Emits synthetic events (stream, source, play, DVR and memory events over 50 streams) through
+/// the real router into the configured sinks and waits until the sinks acknowledged them.
+/// </summary>
+internal static class NotifyBench
+{
+    private static readonly string[] Media = Enumerable.Range(1, 50).Select(i => $"channel{i:00}").ToArray();
+
+    /// <summary>Runs against a router built from <paramref name="options"/>, then drains and disposes it.</summary>
+    public static async Task<NotifyBenchResult> RunAsync(NotifyOptions options, IPluginContributions contributions,
+        int events, NotifyRouterSettings? settings = null, TimeSpan? drainTimeout = null, CancellationToken ct = default)
+    {
+        var router = new EventRouter(settings ?? new NotifyRouterSettings(), contributions);
+        await using (router.ConfigureAwait(false))
+        {
+            await router.ApplyAsync(options, cancellationToken: ct);
+            return await RunAsync(router, events, drainTimeout, ct);
+        }
+    }
+
+    public static async Task<NotifyBenchResult> RunAsync(EventRouter router, int events, TimeSpan? drainTimeout = null, CancellationToken ct = default)
+    {
+        var before = router.Stats().ToDictionary(s => s.Name, s => s.Delivered);
+        var samples = new long[events];
+        var mix = Mix();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < events; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            mix[i % mix.Length](router, Media[i % Media.Length]);
+            samples[i] = Stopwatch.GetTimestamp() - t0;
+        }
+        var emitSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var deadline = Stopwatch.GetTimestamp() + (long)((drainTimeout ?? TimeSpan.FromSeconds(60)).TotalSeconds * Stopwatch.Frequency);
+        var drained = false;
+        while (Stopwatch.GetTimestamp() < deadline && !ct.IsCancellationRequested)
+        {
+            if (router.IsIdle) { drained = true; break; }
+            await Task.Delay(2, ct);
+        }
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var delivered = router.Stats().ToDictionary(s => s.Name, s => s.Delivered - before.GetValueOrDefault(s.Name));
+        Array.Sort(samples);
+        double Percentile(double p) => events == 0 ? 0 : samples[Math.Min(events - 1, (int)(p * events))] * 1e9 / Stopwatch.Frequency;
+        return new(events, seconds, emitSeconds, delivered, Percentile(0.50), Percentile(0.99), drained);
+    }
+
+    private delegate void Emit(IEventEmitter emitter, string media);
+
+    private static Emit[] Mix()
+    {
+        EventField[] play = [new("ip", "10.0.0.7"), new("proto", "hls"), new("token", "abc123")];
+        EventField[] source = [new("url", "udp://239.0.0.1:1234")];
+        EventField[] fragment = [new("path", "2026/11/21/06/00/00.ts"), new("bytes", 1_843_200L), new("duration", 6000)];
+        EventField[] memory = [new("total", 8L << 30), new("used", 5L << 30)];
+        return
+        [
+            (e, m) => e.Emit(new EventDraft("stream_started") { Media = m }),
+            (e, m) => e.Emit(new EventDraft("play_started") { Media = m, Fields = play }),
+            (e, m) => e.Emit(new EventDraft("dvr_new_fragment") { Media = m, Fields = fragment }),
+            (e, m) => e.Emit(new EventDraft("play_closed") { Media = m, Fields = play }),
+            (e, m) => e.Emit(new EventDraft("source_started") { Media = m, Fields = source }),
+            (e, m) => e.Emit(new EventDraft("dvr_new_fragment") { Media = m, Fields = fragment }),
+            (e, m) => e.Emit(new EventDraft("play_opened") { Media = m, Fields = play }),
+            (e, m) => e.Emit(new EventDraft("source_closed") { Media = m, Fields = source }),
+            (e, m) => e.Emit(new EventDraft("stream_stopped") { Media = m }),
+            (e, _) => e.Emit(new EventDraft("memory_usage") { Fields = memory }),
+        ];
+    }
+}

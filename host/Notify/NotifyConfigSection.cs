@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Sinks;
+
+namespace Sluice.Host.Notify;
+
+/// <summary>
+/// Owns <c>notify NAME { ... }</c> and its newer spelling <c>event_sink NAME { url ...; level ...; }</c>
+/// and binds them into <see cref="NotifyOptions"/>. A sink spec must be claimed by a loaded sink type.
+/// </summary>
+internal sealed class NotifyConfigSection : IConfigSection
+{
+    private static readonly string[] Known =
+        ["sink", "url", "only", "except", "verbose", "level", "buffer", "sign_key",
+         "resend_notifications_limit", "resend_notifications_timeout"];
+
+    public IReadOnlyList<DirectiveSpec> Directives { get; } =
+    [
+        new("notify", "notify NAME { sink SPEC; only key=value ...; except key=value ...; verbose LEVEL; ... }", 1, 1, BlockUse.Required),
+        new("event_sink", "event_sink NAME { url SPEC; only key=value ...; level LEVEL; ... }", 1, 1, BlockUse.Required),
+    ];
+
+    public object Bind(IReadOnlyList<ConfigDirective> directives, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var factories = SinkFactories.From(context.Services);
+        var blocks = new List<NotifyBlockOptions>();
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var d in directives)
+        {
+            if (d.Name is not ("notify" or "event_sink")) continue;
+            var block = BindBlock(d, context, factories);
+            if (block is null) continue;
+            if (seen.TryGetValue(block.Name, out var first))
+            {
+                diag.Error(d.Location, $"{d.Name} '{block.Name}' is already defined at {first}");
+                continue;
+            }
+            seen[block.Name] = d.Location;
+            blocks.Add(block);
+        }
+        return new NotifyOptions(blocks);
+    }
+
+    private static NotifyBlockOptions? BindBlock(ConfigDirective d, ConfigBindContext context, IReadOnlyList<IEventSinkFactory> factories)
+    {
+        var diag = context.Diagnostics;
+        if (d.Arguments.Count != 1 || d.Arguments[0].IsKeyValue)
+        {
+            diag.Error(d.Location, $"'{d.Name}' expects a name: {d.Name} NAME {{ sink SPEC; ... }}");
+            return null;
+        }
+        var name = d.Arguments[0].Value;
+        string? sink = null;
+        SourceLocation sinkLocation = d.Location;
+        var only = new List<ConfigDirective>();
+        var except = new List<ConfigDirective>();
+        var options = new List<ConfigDirective>();
+        EventLevel? verbose = null;
+        bool buffer = true;
+        string? signKey = null;
+        int? resendLimit = null;
+        TimeSpan resendTimeout = TimeSpan.FromSeconds(10), deliveryTimeout = TimeSpan.FromSeconds(30);
+        var ok = true;
+
+        foreach (var c in d.Block ?? [])
+        {
+            switch (c.Name)
+            {
+                case "sink" or "url":
+                    if (c.Arguments.Count != 1) { diag.Error(c.Location, $"'{c.Name}' expects one sink spec, e.g. {c.Name} http://backend.local/notify.php;"); ok = false; break; }
+                    sink = c.Arguments[0].IsKeyValue ? c.Arguments[0].Text : c.Arguments[0].Value;
+                    sinkLocation = c.Arguments[0].Location;
+                    break;
+                case "only" or "except":
+                    if (!CheckFilterLine(c, diag)) { ok = false; break; }
+                    (c.Name == "only" ? only : except).Add(c);
+                    break;
+                case "verbose" or "level":
+                    if (c.Arguments.Count != 1 || !EventLevels.TryParse(c.Arguments[0].Value, out var level))
+                    {
+                        diag.Error(c.Location, $"'{c.Name}' expects one of {string.Join(", ", EventLevels.All)}");
+                        ok = false;
+                        break;
+                    }
+                    verbose = level;
+                    break;
+                case "buffer":
+                    if (c.Bool(diag) is { } b) buffer = b; else ok = false;
+                    break;
+                case "sign_key":
+                    signKey = c.String(diag, 0, "a key");
+                    ok &= signKey is not null;
+                    break;
+                case "resend_notifications_limit":
+                    resendLimit = ResendLimit(c, diag);
+                    ok &= resendLimit is not null;
+                    break;
+                case "resend_notifications_timeout":
+                    if (c.Duration(diag, 0, "seconds") is { } t && t > TimeSpan.Zero) resendTimeout = t;
+                    else { if (c.Arguments.Count > 0 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out _)) diag.Error(c.Location, "'resend_notifications_timeout' must be more than 0 seconds"); ok = false; }
+                    break;
+                default:
+                    if (c.Name == "timeout" && c.Arguments.Count == 1 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out var sinkTimeout))
+                        deliveryTimeout = sinkTimeout + TimeSpan.FromSeconds(5); // the sink's own timeout, plus room to report it
+                    options.Add(c);
+                    break;
+            }
+        }
+
+        if (sink is null)
+        {
+            diag.Error(d.Location, $"{d.Name} '{name}' needs a sink: {(d.Name == "event_sink" ? "url" : "sink")} SPEC; (sink types: {SinkFactories.Describe(factories)})");
+            return null;
+        }
+        var block = new NotifyBlockOptions
+        {
+            Name = name, Sink = sink, SinkLocation = sinkLocation, Only = only, Except = except, Verbose = verbose,
+            Buffer = buffer, SignKey = signKey, ResendLimit = resendLimit, ResendTimeout = resendTimeout,
+            SinkOptions = options, DeliveryTimeout = deliveryTimeout, Location = d.Location, Text = d.Text,
+        };
+        var factory = SinkFactories.Claiming(factories, sink);
+        if (factory is null)
+        {
+            diag.Error(sinkLocation, $"no sink type handles '{sink}'; sink types: {SinkFactories.Describe(factories)}");
+            return null;
+        }
+        factory.Validate(block.SinkContext(context.ConfigDirectory, Environment.MachineName, NullLogger.Instance, context.Services), diag);
+        return ok ? block : null;
+    }
+
+    private static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Arguments.Count == 0)
+        {
+            diag.Error(c.Location, $"'{c.Name}' expects key=value pairs, e.g. {c.Name} event=stream_started,stream_stopped media=cbc;");
+            return false;
+        }
+        var ok = true;
+        foreach (var a in c.Arguments.Where(a => !a.IsKeyValue || a.Key!.Length == 0 || a.Values.Count == 0))
+        {
+            diag.Error(a.Location, $"'{c.Name}' expects key=value pairs, got '{a.Text}' (e.g. event=stream_started or media=*)");
+            ok = false;
+        }
+        return ok;
+    }
+
+    private static int? ResendLimit(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Arguments.Count != 1 || !ConfigValues.TryParseInt(c.Arguments[0].Value, out var n))
+        {
+            diag.Error(c.Location, "'resend_notifications_limit' expects a number of events (1..2000)");
+            return null;
+        }
+        if (n > NotifyBlockOptions.MaxResendLimit)
+        {
+            diag.Error(c.Arguments[0].Location, $"'resend_notifications_limit' cannot exceed {NotifyBlockOptions.MaxResendLimit}, got {n}");
+            return null;
+        }
+        if (n < 1)
+        {
+            diag.Error(c.Arguments[0].Location, $"'resend_notifications_limit' must be at least 1, got {n}");
+            return null;
+        }
+        return n;
+    }
+}
