@@ -16,7 +16,9 @@ internal static class MailComposer
         Header(sb, "Message-ID", $"<{Guid.NewGuid():N}@{domain}>");
         Header(sb, "MIME-Version", "1.0");
         Header(sb, "Content-Type", "text/plain; charset=utf-8");
-        var lines = mail.Body.Replace("\r\n", "\n").Split('\n');
+        var normalized = mail.Body.Replace("\r\n", "\n");
+        // The line break before the terminating "." belongs to the protocol: a body's last newline is that one.
+        var lines = (normalized.EndsWith('\n') ? normalized[..^1] : normalized).Split('\n');
         var plain = Ascii(mail.Body) && lines.All(l => l.Length <= 990);
         Header(sb, "Content-Transfer-Encoding", plain ? "7bit" : "base64");
         sb.Append("\r\n");
