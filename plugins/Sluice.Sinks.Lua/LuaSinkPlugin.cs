@@ -1,0 +1,13 @@
+using Sluice.Abstractions.Plugins;
+
+namespace Sluice.Sinks.Lua;
+
+/// <summary>Registers the <c>PATH.lua</c> notify sink.</summary>
+public sealed class LuaSinkPlugin : ISluicePlugin
+{
+    public void Configure(IPluginBuilder plugin)
+    {
+        LuaNativeLibrary.EnsureResolvable();
+        plugin.AddSinkType(new LuaSinkFactory());
+    }
+}

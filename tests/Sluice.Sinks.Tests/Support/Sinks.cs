@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Sinks;
+
+namespace Sluice.Sinks.Tests.Support;
+
+/// <summary>Builds sink contexts and events the way the router would hand them over.</summary>
+internal static class Sinks
+{
+    private static int _line;
+
+    /// <summary>An option line of the notify block, e.g. <c>Opt("to", "admin@x")</c>.</summary>
+    public static ConfigDirective Opt(string name, params string[] values)
+    {
+        var line = Interlocked.Increment(ref _line);
+        var location = new SourceLocation("test.conf", line, 5);
+        return new ConfigDirective(name, values.Select((v, i) => new ConfigArgument(null, [v], false, location with { Column = 6 + name.Length + i })).ToList(), null, location);
+    }
+
+    public static SinkContext Context(string spec, string configDirectory, IEnumerable<ConfigDirective>? options = null,
+        string? signKey = null, ILogger? logger = null) => new()
+    {
+        BlockName = "test_block",
+        Spec = spec,
+        Location = new SourceLocation("test.conf", 2, 10),
+        Options = (options ?? []).ToList(),
+        SignKey = signKey,
+        ConfigDirectory = configDirectory,
+        ServerName = "streamer1.test",
+        Logger = logger ?? NullLogger.Instance,
+    };
+
+    private static long _id;
+
+    public static SluiceEvent Event(string name, string? media = null, params EventField[] fields) =>
+        new(name, $"ev{Interlocked.Increment(ref _id)}", 1_795_255_200_123 + _id, "streamer1.test", EventLevel.Warning, media, null, fields);
+
+    public static IReadOnlyList<SluiceEvent> Batch(params SluiceEvent[] events) => events;
+
+    public static DiagnosticsCollector Validate(IEventSinkFactory factory, SinkContext context)
+    {
+        var diagnostics = new DiagnosticsCollector();
+        factory.Validate(context, diagnostics);
+        return diagnostics;
+    }
+}
+
+internal sealed class DiagnosticsCollector : IConfigDiagnostics
+{
+    public List<Diagnostic> All { get; } = [];
+
+    public IEnumerable<Diagnostic> Errors => All.Where(d => d.Severity == DiagnosticSeverity.Error);
+
+    public void Error(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Error, location, message));
+
+    public void Warning(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Warning, location, message));
+}
+
+/// <summary>A temporary folder removed at the end of the test.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("sluice-sinks-").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

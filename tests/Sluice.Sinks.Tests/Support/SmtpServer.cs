@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Sluice.Sinks.Tests.Support;
+
+/// <summary>
+/// A real SMTP server (Python's aiosmtpd) on 127.0.0.1 that saves every message it accepts into a
+/// folder: NNNN.eml (the message) and NNNN.json (envelope sender, recipients, whether TLS was on).
+/// </summary>
+internal sealed class SmtpServer : IAsyncDisposable
+{
+    public enum Security { Plain, StartTls, ImplicitTls }
+
+    private const string Script = """
+        import json, os, ssl, sys
+        from aiosmtpd.controller import Controller
+        out, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        class Saver:
+            n = 0
+            async def handle_DATA(self, server, session, envelope):
+                Saver.n += 1
+                base = os.path.join(out, "%04d" % Saver.n)
+                with open(base + ".eml.tmp", "wb") as f:
+                    f.write(envelope.original_content or envelope.content)
+                with open(base + ".json", "w") as f:
+                    json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
+                               "tls": getattr(session, "ssl", None) is not None}, f)
+                os.rename(base + ".eml.tmp", base + ".eml")
+                return "250 OK"
+        kwargs = {}
+        if mode != "plain":
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(sys.argv[4], sys.argv[5])
+            kwargs = {"tls_context": ctx} if mode == "starttls" else {"ssl_context": ctx}
+        c = Controller(Saver(), hostname="127.0.0.1", port=port, **kwargs)
+        c.start()
+        print("READY", flush=True)
+        sys.stdin.read()
+        c.stop()
+        """;
+
+    private readonly Process _process;
+    private readonly TempFolder _folder;
+
+    public int Port { get; }
+
+    private SmtpServer(Process process, TempFolder folder, int port) { _process = process; _folder = folder; Port = port; }
+
+    public static async Task<SmtpServer> StartAsync(Security security = Security.Plain, string? certPem = null, string? keyPem = null)
+    {
+        var folder = new TempFolder();
+        var script = folder.File("smtpd.py");
+        await File.WriteAllTextAsync(script, Script);
+        Directory.CreateDirectory(folder.File("mail"));
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = FreePort();
+            var mode = security switch { Security.StartTls => "starttls", Security.ImplicitTls => "smtps", _ => "plain" };
+            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { script, folder.File("mail"), port.ToString(), mode }) psi.ArgumentList.Add(a);
+            if (certPem is not null) { psi.ArgumentList.Add(certPem); psi.ArgumentList.Add(keyPem!); }
+            var process = Process.Start(psi)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var line = await process.StandardOutput.ReadLineAsync(cts.Token);
+            if (line == "READY") return new SmtpServer(process, folder, port);
+            process.Kill(true);
+            if (attempt == 2) throw new InvalidOperationException("aiosmtpd did not start: " + await stderr);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public sealed record Message(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, bool Tls,
+        IReadOnlyDictionary<string, string> Headers, string Body);
+
+    /// <summary>Waits (bounded) until <paramref name="count"/> messages arrived and returns them in order.</summary>
+    public async Task<IReadOnlyList<Message>> WaitForMessagesAsync(int count, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        string[] files;
+        while ((files = Directory.GetFiles(_folder.File("mail"), "*.eml")).Length < count)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{files.Length} of {count} messages arrived");
+            await Task.Delay(50);
+        }
+        return files.Order().Select(Read).ToList();
+    }
+
+    public int MessageCount => Directory.GetFiles(_folder.File("mail"), "*.eml").Length;
+
+    private static Message Read(string eml)
+    {
+        using var envelope = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(eml, ".json")));
+        var raw = File.ReadAllText(eml).Replace("\r\n", "\n");
+        var split = raw.IndexOf("\n\n", StringComparison.Ordinal);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in raw[..split].Split('\n'))
+        {
+            var colon = line.IndexOf(':');
+            if (colon > 0) headers[line[..colon]] = line[(colon + 1)..].Trim();
+        }
+        var body = raw[(split + 2)..];
+        if (headers.TryGetValue("Content-Transfer-Encoding", out var cte) && cte == "base64")
+            body = Encoding.UTF8.GetString(Convert.FromBase64String(body.Replace("\n", ""))).Replace("\r\n", "\n");
+        var root = envelope.RootElement;
+        return new Message(root.GetProperty("from").GetString()!, root.GetProperty("to").EnumerateArray().Select(e => e.GetString()!).ToList(),
+            root.GetProperty("tls").GetBoolean(), headers, body);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            if (!_process.HasExited) _process.Kill(true);
+            _process.Dispose();
+            _folder.Dispose();
+        }
+    }
+}
