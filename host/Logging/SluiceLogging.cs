@@ -31,19 +31,9 @@ internal sealed class SluiceLogging : IDisposable
             .CreateLogger();
     }
 
-    /// <summary>Maps Flussonic's <c>loglevel</c> words (debug, info, notice, warning, error) to Serilog.</summary>
-    public static LogEventLevel Map(string level) => level switch
+    public void Apply(LogEventLevel level, string? logFile)
     {
-        "debug" => LogEventLevel.Debug,
-        "info" or "notice" => LogEventLevel.Information,
-        "warning" => LogEventLevel.Warning,
-        "error" => LogEventLevel.Error,
-        _ => LogEventLevel.Information,
-    };
-
-    public void Apply(string level, string? logFile)
-    {
-        Level.MinimumLevel = Map(level);
+        Level.MinimumLevel = level;
         if (logFile == _filePath) return;
         var previous = _fileLogger;
         _fileLogger = logFile is null ? null : new LoggerConfiguration()

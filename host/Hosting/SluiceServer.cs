@@ -1,0 +1,280 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog.Extensions.Logging;
+using Sluice.Abstractions.Configuration;
+using Sluice.Host.Api;
+using Sluice.Host.Configuration;
+using Sluice.Host.Events;
+using Sluice.Host.Logging;
+using Sluice.Host.Notify;
+using Sluice.Host.Plugins;
+
+namespace Sluice.Host.Hosting;
+
+/// <summary>
+/// The running host: loads plugins, validates and applies the configuration, serves HTTP, reloads on
+/// SIGHUP or API, re-applies the configuration when a plugin is swapped.
+/// </summary>
+internal sealed class SluiceServer : IAsyncDisposable
+{
+    private readonly SluiceLogging _logging;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _log;
+    private readonly ConfigurationAccessor _configuration = new();
+    private readonly ServiceProvider _services;
+    private readonly ListenerConfiguration _listeners = new();
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
+    private readonly SystemMonitor _monitor;
+    private readonly CancellationTokenSource _stopping = new();
+    private PluginEndpointDataSource? _pluginEndpoints;
+    private WebApplication? _web;
+    private ApiAccessPolicy _access = ApiAccessPolicy.Open;
+    private string _appliedText = "";
+
+    public SluiceServer(ConfigSource source, SluiceLogging logging)
+    {
+        Source = source;
+        _logging = logging;
+        _loggerFactory = new SerilogLoggerFactory(logging.Logger);
+        _log = _loggerFactory.CreateLogger("Sluice.Host");
+        _services = HostServices.Build(_loggerFactory, () => Router!, () => Plugins!, _configuration);
+
+        var core = new ContributionSet();
+        core.Add<IConfigSection>(new CoreConfigSection());
+        core.Add<IConfigSection>(new NotifyConfigSection());
+        Plugins = new PluginManager(
+            new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
+            _services, _loggerFactory, OnPluginsChangedAsync, core);
+        Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, _loggerFactory, _services);
+        core.Add<IConfigurationListener>(Router);
+        _monitor = new SystemMonitor(Router);
+    }
+
+    public ConfigSource Source { get; }
+
+    public PluginManager Plugins { get; }
+
+    public EventRouter Router { get; }
+
+    public CoreOptions Core { get; private set; } = new();
+
+    /// <summary>Starts everything; returns the process exit code when the host stops.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        await Plugins.LoadAllAsync(linked.Token);
+        foreach (var p in Plugins.Plugins.Where(p => p.State == PluginState.Failed))
+            _log.LogError("plugin {Name} failed: {Error}", p.Name, p.Error);
+
+        var loaded = Load(Source.ReadText());
+        if (loaded.Result.Configuration is not { } configuration)
+        {
+            foreach (var d in loaded.Result.Diagnostics) _log.Log(d.Severity == DiagnosticSeverity.Error ? LogLevel.Error : LogLevel.Warning, "{Diagnostic}", d.ToString());
+            _log.LogCritical("configuration {Config} is invalid; not starting", Source.DisplayName);
+            return 1;
+        }
+        foreach (var w in configuration.Warnings) _log.LogWarning("{Diagnostic}", w.ToString());
+        await ApplyAsync(configuration, loaded.Text, linked.Token);
+
+        _web = BuildWeb();
+        try
+        {
+            await _web.StartAsync(linked.Token);
+        }
+        catch (IOException e)
+        {
+            foreach (var ep in Core.Http) Router.ListenerFailure(ep.ToString(), "http", e.Message);
+            _log.LogCritical("cannot listen on {Addresses}: {Error}", string.Join(", ", Core.Http), e.Message);
+            return 2;
+        }
+
+        foreach (var ep in Core.Http)
+        {
+            Router.ListenerStart(ep.ToString(), "http");
+            _log.LogInformation("listening on http://{Address}", ep);
+        }
+        await Plugins.StartServicesAsync(linked.Token);
+        Plugins.StartWatching();
+        _monitor.Start();
+        Router.ServerStarted(HostInfo.Version);
+        _log.LogInformation("sluice {Version} started as {Hostname} with {Config}; plugins from {PluginsDir}",
+            HostInfo.Version, Core.Hostname, Source.DisplayName, Plugins.PluginsDirectory);
+
+        using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
+        {
+            ctx.Cancel = true;
+            _log.LogInformation("SIGHUP: reloading {Config}", Source.DisplayName);
+            _ = ReloadAsync(CancellationToken.None);
+        });
+        try
+        {
+            await _web.WaitForShutdownAsync(linked.Token);
+        }
+        catch (OperationCanceledException) { }
+        return 0;
+    }
+
+    /// <summary>Reads the file again; applies it when valid, otherwise keeps what runs and returns the errors.</summary>
+    public async Task<ConfigLoadResult> ReloadAsync(CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = Source.ReadText();
+        }
+        catch (IOException e)
+        {
+            var d = new Diagnostic(DiagnosticSeverity.Error, new SourceLocation(Source.DisplayName, 1, 1), $"cannot read: {e.Message}");
+            _log.LogError("reload failed: {Diagnostic}", d.ToString());
+            return new ConfigLoadResult(null, [d]);
+        }
+        var loaded = Load(text);
+        if (loaded.Result.Configuration is not { } configuration)
+        {
+            foreach (var d in loaded.Result.Errors) _log.LogError("reload refused: {Diagnostic}", d.ToString());
+            _log.LogWarning("configuration {Config} is invalid; the running configuration stays", Source.DisplayName);
+            return loaded.Result;
+        }
+        foreach (var w in configuration.Warnings) _log.LogWarning("{Diagnostic}", w.ToString());
+        await ApplyAsync(configuration, text, cancellationToken);
+        Router.ConfigReloaded(Source.FilePath);
+        _log.LogInformation("configuration {Config} reloaded", Source.DisplayName);
+        return loaded.Result;
+    }
+
+    private (ConfigLoadResult Result, string Text) Load(string text)
+    {
+        var loader = new ConfigLoader(Plugins.All<IConfigSection>(), _services);
+        return (loader.LoadString(text, Source.DisplayName, Source.Directory), text);
+    }
+
+    /// <summary>Applies a validated configuration: the core's own options, then every listener (notify, plugins).</summary>
+    private async Task ApplyAsync(SluiceConfiguration configuration, string text, CancellationToken cancellationToken)
+    {
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var core = configuration.Get<CoreOptions>() ?? new CoreOptions();
+            _logging.Apply(core.LogLevel, core.LogFile);
+            Router.ServerName = core.Hostname;
+            _access = new ApiAccessPolicy(
+                core.ViewAuth is { } v ? (v.User, v.Password) : null,
+                core.EditAuth is { } e ? (e.User, e.Password) : null,
+                core.ApiAllowedFrom.ToArray());
+            if (!core.Http.SequenceEqual(_listeners.Current)) _listeners.Set(core.Http.ToArray());
+            if (core.PluginsDirectory is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(Plugins.PluginsDirectory))
+                _log.LogWarning("plugins_dir changed to {Dir}; it takes effect at the next start", dir);
+            Core = core;
+            _configuration.Set(configuration);
+            _appliedText = text;
+
+            foreach (var listener in Plugins.All<IConfigurationListener>())
+            {
+                try
+                {
+                    await listener.ApplyAsync(configuration, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _log.LogError(ex, "{Listener} failed to apply the configuration", listener.GetType().FullName);
+                }
+            }
+            _pluginEndpoints?.Update(Plugins.All<Action<IEndpointRouteBuilder>>());
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// A plugin was added, replaced or removed: bind the configuration in force again with the new set
+    /// of sections and sink types, and apply it (the router swaps sinks, routes are replaced).
+    /// Throwing makes the plugin manager roll an addition or replacement back.
+    /// </summary>
+    private async Task OnPluginsChangedAsync(PluginSetChange change, CancellationToken cancellationToken)
+    {
+        if (!_configuration.HasValue) return;
+        var loaded = Load(_appliedText);
+        if (loaded.Result.Configuration is not { } configuration)
+        {
+            throw new InvalidOperationException($"after {change} the configuration in force no longer validates: "
+                + string.Join("; ", loaded.Result.Errors));
+        }
+        await ApplyAsync(configuration, _appliedText, cancellationToken);
+        _log.LogInformation("{Change}: configuration re-applied", change);
+    }
+
+    private WebApplication BuildWeb()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new SerilogLoggerProvider(_logging.Logger));
+        var kestrel = new ConfigurationBuilder().Add(_listeners).Build();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Configure(kestrel, reloadOnChange: true);
+            k.Limits.MaxRequestBodySize = 64 << 20;
+        });
+        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        builder.Services.AddSingleton(Router);
+        builder.Services.AddRouting();
+
+        var app = builder.Build();
+        var requestLog = _loggerFactory.CreateLogger("Sluice.Http");
+        app.UseMiddleware<RequestLoggingMiddleware>(() => Core.LogRequests, requestLog);
+        app.UseMiddleware<ApiAccessMiddleware>(() => _access);
+        app.UseRouting();
+        app.MapHostApi(this);
+        app.MapEventsApi(Router);
+        app.MapNotifyApi(Router);
+        _pluginEndpoints = new PluginEndpointDataSource(app.Services);
+        _pluginEndpoints.Update(Plugins.All<Action<IEndpointRouteBuilder>>());
+        ((IEndpointRouteBuilder)app).DataSources.Add(_pluginEndpoints);
+        return app;
+    }
+
+    /// <summary><c>plugins_dir</c> as written in the file (read before plugins load: they bring the other sections).</summary>
+    private static string PluginsDirectoryOf(ConfigSource source)
+    {
+        try
+        {
+            var tree = new ConfigDocumentReader(new DiagnosticBag()).ReadString(source.ReadText(), source.DisplayName, source.Directory);
+            if (tree.LastOrDefault(d => d.Name == "plugins_dir") is { Arguments.Count: > 0 } d)
+                return Path.GetFullPath(d.Arguments[0].Value, source.Directory);
+        }
+        catch (IOException)
+        {
+            // Reported when the configuration itself is loaded.
+        }
+        return HostInfo.DefaultPluginsDirectory;
+    }
+
+    public void Stop() => _stopping.Cancel();
+
+    public async ValueTask DisposeAsync()
+    {
+        _monitor.Dispose();
+        if (_web is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _web.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+            await _web.DisposeAsync();
+        }
+        await Plugins.DisposeAsync();
+        await Router.DisposeAsync();
+        await _services.DisposeAsync();
+        _stopping.Dispose();
+    }
+}
