@@ -174,8 +174,10 @@ internal static class ArgumentParser
     public static ConfigArgument? Parse(ConfigToken token, IConfigDiagnostics diagnostics)
     {
         var pieces = token.Pieces;
+        // A '#' inside a bare word is a plain character, but ConfigArgument.Text writes such a value quoted:
+        // count it as quoted so that Text reads back to the same Text.
         var quoted = false;
-        foreach (var p in pieces) quoted |= p.Quoted;
+        foreach (var p in pieces) quoted |= p.Quoted || p.Text.Contains('#');
         var first = pieces[0];
         var eq = first.Quoted ? -1 : first.Text.IndexOf('=');
         if (eq == 0)
@@ -187,7 +189,7 @@ internal static class ArgumentParser
         }
         if (eq < 0 || !IsKey(first.Text.AsSpan(0, eq)))
         {
-            if (pieces.Count == 1) return new ConfigArgument(null, [first.Text], first.Quoted, token.Location);
+            if (pieces.Count == 1) return new ConfigArgument(null, [first.Text], quoted, token.Location);
             var sb = new StringBuilder();
             foreach (var p in pieces) sb.Append(p.Text);
             return new ConfigArgument(null, [sb.ToString()], quoted, token.Location);
