@@ -19,6 +19,10 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
     private sealed record Frame(string? FullPath, string Display, string FullDirectory, string DisplayDirectory);
 
     private readonly List<Frame> _stack = [];
+    private readonly List<string> _files = [];
+
+    /// <summary>Every file (or text name) parsed, the main one first, as shown in locations.</summary>
+    public IReadOnlyList<string> Files => _files;
 
     public IReadOnlyList<ConfigDirective> ReadFile(string path)
     {
@@ -34,6 +38,7 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
     private IReadOnlyList<ConfigDirective> ParseIn(Frame frame, string text)
     {
         _stack.Add(frame);
+        _files.Add(frame.Display);
         try { return ConfigParser.Parse(text, frame.Display, diagnostics, this); }
         finally { _stack.RemoveAt(_stack.Count - 1); }
     }

@@ -79,15 +79,37 @@ public class ErrorLocationTests
         Assert.Equal(
         [
             "t.conf:1:8: expected ';' after '80'",
-            "t.conf:4:7: unterminated string (opened with \" here)",
-            "t.conf:9:6: empty key in '=x' (write key=value)",
             "t.conf:3:1: unknown directive 'notfy'; did you mean 'notify'?",
-            "t.conf:7:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it",
-            "t.conf:8:1: warning: 'geoip' is not supported by this build; ignored",
-            "t.conf:10:1: 'view_auth' expects 2 arguments: view_auth USER PASSWORD",
+            "t.conf:4:7: unterminated string (opened with \" here)",
             "t.conf:5:6: 'http' expects [ADDR:]PORT: port must be a number between 1 and 65535, got '99999'",
             "t.conf:6:23: 'api_allowed_from' expects networks: 'nonsense' is not a network (write A.B.C.D/N, a short form such as 10/8 or 192.168/16, or an address)",
+            "t.conf:7:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it",
+            "t.conf:8:1: warning: 'geoip' is not supported by this build; ignored",
+            "t.conf:9:6: empty key in '=x' (write key=value)",
+            "t.conf:10:1: 'view_auth' expects 2 arguments: view_auth USER PASSWORD",
         ], TestConfig.Lines(result));
+    }
+
+    [Fact]
+    public void Load_Should_ReportEveryErrorInLineOrder_WithIncludedFilesSeparately()
+    {
+        using var dir = new TempFolder();
+        dir.Write("inc.conf", "bogus;\n");
+        var result = new ConfigLoader([new CoreConfigSection()]).LoadString("http 0;\ninclude inc.conf;\nloglevel x;", "m.conf", dir.Path);
+        Assert.Equal(
+        [
+            "m.conf:1:6: 'http' expects [ADDR:]PORT: port must be a number between 1 and 65535, got '0'",
+            "m.conf:3:10: 'loglevel' expects one of debug, info, notice, warning, error, got 'x'",
+            $"{Path.Combine(dir.Path, "inc.conf")}:1:1: unknown directive 'bogus'",
+        ], TestConfig.Lines(result));
+    }
+
+    [Theory]
+    [InlineData("\uFEFFhttp 80;\r\nloglevel info\r\nhostname x;\r\n")]
+    [InlineData("http 80;\nloglevel info\nhostname x;\n")]
+    public void Load_Should_IgnoreByteOrderMarkAndCarriageReturns(string text)
+    {
+        Assert.Equal(["t.conf:2:14: expected ';' after 'info'"], TestConfig.Lines(TestConfig.LoadCore(text)));
     }
 
     [Fact]
