@@ -41,7 +41,7 @@ public class ErrorLocationTests
     [InlineData("api_allowed_from 10.1.2.3/8;", "t.conf:1:18: 'api_allowed_from' expects networks: '10.1.2.3/8' has address bits set beyond /8; did you mean 10.0.0.0/8?")]
     [InlineData("cluster_key abcd;", "t.conf:1:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it")]
     [InlineData("loglevel chatty;", "t.conf:1:10: 'loglevel' expects one of debug, info, notice, warning, error, got 'chatty'")]
-    [InlineData("max_sessions 0;", "t.conf:1:14: 'max_sessions' a number of sessions must be between 1 and 2147483647, got 0")]
+    [InlineData("max_sessions 0;", "t.conf:1:14: 'max_sessions' expects a positive whole number (1 to 2147483647), got '0'")]
     [InlineData("hostname a;\nhostname b;", "t.conf:2:1: 'hostname' may appear only once (first at 1:1)")]
     public void Load_Should_ReportExactLocation(string text, string expected)
     {
