@@ -131,7 +131,7 @@ internal sealed class ConfigValidator
                 _diagnostics.Warning(c.Location, $"'{c.Name}' in '{parent.Name}' is not supported by this build; ignored");
             else
             {
-                _diagnostics.Error(c.Location, $"unknown directive '{c.Name}' in '{parent.Name}'{Hint(c.Name, children, () => children.Select(s => s.Name))}");
+                _diagnostics.Error(c.Location, $"unknown directive '{c.Name}' in '{parent.Name}'{Hint(c.Name, children, () => children.Select(s => s.Name).Concat(SpecDirectives.ChildrenOf(parent.Name)))}");
                 ok = false;
             }
         }

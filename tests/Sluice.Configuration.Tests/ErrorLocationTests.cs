@@ -113,6 +113,34 @@ public class ErrorLocationTests
     }
 
     [Fact]
+    public void Parse_Should_ReportEverySyntaxErrorOfAFile()
+    {
+        const string text = "a { b 1; } }\nc \"x\nd =y;\ne k= ;;\nf 1\ng { h; \n";
+        var (tree, diagnostics) = TestConfig.Parse(text);
+        Assert.Equal(
+        [
+            "t.conf:1:12: unexpected '}' with no '{' to close",
+            "t.conf:2:3: unterminated string (opened with \" here)",
+            "t.conf:3:3: empty key in '=y' (write key=value)",
+            "t.conf:4:3: missing value in 'k=' (write key=value or key=\"\")",
+            "t.conf:4:7: unexpected ';' with no directive before it",
+            "t.conf:5:4: expected ';' after '1'",
+            "t.conf:7:1: unclosed '{' opened at 6:3",
+        ], TestConfig.Lines(diagnostics));
+        Assert.Equal(["a { b 1; }", "f 1;", "g { h; }"], tree.Select(d => d.Text));
+    }
+
+    [Fact]
+    public void Parse_Should_CountIncludedFilesInTheNestingLimit()
+    {
+        using var dir = new TempFolder();
+        dir.Write("deep.conf", string.Concat(Enumerable.Repeat("x {", 10)) + string.Concat(Enumerable.Repeat("}", 10)));
+        var text = string.Concat(Enumerable.Repeat("a {\n", 60)) + "include deep.conf;\n" + string.Concat(Enumerable.Repeat("}\n", 60));
+        var (_, diagnostics) = TestConfig.Parse(text, dir.Path);
+        Assert.Equal([$"{Path.Combine(dir.Path, "deep.conf")}:1:15: blocks nested deeper than 64 levels"], TestConfig.Lines(diagnostics));
+    }
+
+    [Fact]
     public void Parse_Should_ReportTooDeepNesting_Once_AndStillParseTheRest()
     {
         var deep = string.Concat(Enumerable.Repeat("a {", 100)) + string.Concat(Enumerable.Repeat("}", 100)) + "\nb c";
