@@ -19,26 +19,31 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
     private sealed record Frame(string? FullPath, string Display, string FullDirectory, string DisplayDirectory);
 
     private readonly List<Frame> _stack = [];
+    private readonly List<string> _files = [];
+
+    /// <summary>Every file (or text name) parsed, the main one first, as shown in locations.</summary>
+    public IReadOnlyList<string> Files => _files;
 
     public IReadOnlyList<ConfigDirective> ReadFile(string path)
     {
         var full = Path.GetFullPath(path);
         var text = ReadText(full, path, new SourceLocation(path, 1, 1));
         if (text is null) return [];
-        return ParseIn(new Frame(full, path, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(path) ?? ""), text);
+        return ParseIn(new Frame(full, path, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(path) ?? ""), text, 0);
     }
 
     public IReadOnlyList<ConfigDirective> ReadString(string text, string fileName, string directory) =>
-        ParseIn(new Frame(null, fileName, Path.GetFullPath(directory), directory), text);
+        ParseIn(new Frame(null, fileName, Path.GetFullPath(directory), directory), text, 0);
 
-    private IReadOnlyList<ConfigDirective> ParseIn(Frame frame, string text)
+    private IReadOnlyList<ConfigDirective> ParseIn(Frame frame, string text, int depth)
     {
         _stack.Add(frame);
-        try { return ConfigParser.Parse(text, frame.Display, diagnostics, this); }
+        _files.Add(frame.Display);
+        try { return ConfigParser.Parse(text, frame.Display, diagnostics, this, depth); }
         finally { _stack.RemoveAt(_stack.Count - 1); }
     }
 
-    public IReadOnlyList<ConfigDirective> Expand(ConfigDirective include)
+    public IReadOnlyList<ConfigDirective> Expand(ConfigDirective include, int depth)
     {
         if (include.HasBlock || include.Arguments.Count != 1 || include.Arguments[0].IsKeyValue)
         {
@@ -92,7 +97,7 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
             }
             var text = ReadText(full, display, arg.Location);
             if (text is null) continue;
-            result.AddRange(ParseIn(new Frame(full, display, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(display) ?? ""), text));
+            result.AddRange(ParseIn(new Frame(full, display, Path.GetDirectoryName(full) ?? "/", Path.GetDirectoryName(display) ?? ""), text, depth));
         }
         return result;
     }

@@ -13,7 +13,7 @@ internal sealed class ConfigLexer(string text, string file, IConfigDiagnostics d
 {
     private const int MaxRawLength = 40;
 
-    private int _pos;
+    private int _pos = text.StartsWith('\uFEFF') ? 1 : 0; // a byte order mark is not part of the first directive
     private int _line = 1;
     private int _col = 1;
 

@@ -32,9 +32,10 @@ internal sealed class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         var diagnostics = new DiagnosticBag();
-        var tree = new ConfigDocumentReader(diagnostics).ReadFile(path);
+        var reader = new ConfigDocumentReader(diagnostics);
+        var tree = reader.ReadFile(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
-        return Bind(tree, path, path, directory, diagnostics);
+        return Bind(tree, path, path, directory, diagnostics, reader.Files);
     }
 
     /// <summary>Loads configuration text reported as <paramref name="fileName"/>, with paths relative to <paramref name="directory"/>.</summary>
@@ -44,8 +45,9 @@ internal sealed class ConfigLoader
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(directory);
         var diagnostics = new DiagnosticBag();
-        var tree = new ConfigDocumentReader(diagnostics).ReadString(text, fileName, directory);
-        return Bind(tree, null, fileName, Path.GetFullPath(directory), diagnostics);
+        var reader = new ConfigDocumentReader(diagnostics);
+        var tree = reader.ReadString(text, fileName, directory);
+        return Bind(tree, null, fileName, Path.GetFullPath(directory), diagnostics, reader.Files);
     }
 
     /// <summary>Loads the embedded default configuration (file name <c>&lt;default&gt;</c>, folder beside the executable).</summary>
@@ -63,7 +65,7 @@ internal sealed class ConfigLoader
         }
     }
 
-    private ConfigLoadResult Bind(IReadOnlyList<ConfigDirective> tree, string? filePath, string displayName, string directory, DiagnosticBag diagnostics)
+    private ConfigLoadResult Bind(IReadOnlyList<ConfigDirective> tree, string? filePath, string displayName, string directory, DiagnosticBag diagnostics, IReadOnlyList<string> files)
     {
         var fallback = new SourceLocation(displayName, 1, 1);
         var owned = new ConfigValidator(_sections, diagnostics, fallback).Validate(tree);
@@ -92,10 +94,23 @@ internal sealed class ConfigLoader
             if (!bound.TryAdd(options.GetType(), options))
                 diagnostics.Error(at, $"{section.GetType().Name} binds {options.GetType().Name}, which another section already binds");
         }
-        var all = diagnostics.Items;
+        var all = InSourceOrder(diagnostics.Recorded, diagnostics.Overflow, [displayName, .. files]);
         if (diagnostics.HasErrors) return new ConfigLoadResult(null, all);
         var warnings = all.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
         return new ConfigLoadResult(new SluiceConfiguration(filePath, directory, tree, bound, warnings), all);
+    }
+
+    /// <summary>
+    /// Diagnostics of all stages merged in reading order: by file (the main one, then included files in
+    /// the order they were read), then line and column; stable, so one location keeps the stage order.
+    /// </summary>
+    private static Diagnostic[] InSourceOrder(IReadOnlyList<Diagnostic> items, Diagnostic? overflow, IEnumerable<string> files)
+    {
+        var fileRank = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in files) fileRank.TryAdd(f, fileRank.Count);
+        foreach (var d in items) fileRank.TryAdd(d.Location.File, fileRank.Count);
+        var sorted = items.OrderBy(d => fileRank[d.Location.File]).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column);
+        return overflow is null ? sorted.ToArray() : [.. sorted, overflow];
     }
 
     /// <summary>Where the section's first directive was written, even if it failed validation.</summary>

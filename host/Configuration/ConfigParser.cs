@@ -6,7 +6,8 @@ namespace Sluice.Host.Configuration;
 /// <summary>Expands an <c>include</c> directive into the directives of the files it names.</summary>
 internal interface IIncludeExpander
 {
-    IReadOnlyList<ConfigDirective> Expand(ConfigDirective include);
+    /// <param name="depth">Block depth of the include, so included files nest within the same limit.</param>
+    IReadOnlyList<ConfigDirective> Expand(ConfigDirective include, int depth);
 }
 
 /// <summary>
@@ -26,20 +27,23 @@ internal sealed class ConfigParser
     private readonly ConfigLexer _lexer;
     private readonly IConfigDiagnostics _diagnostics;
     private readonly IIncludeExpander? _includes;
+    private readonly int _baseDepth;
     private ConfigToken _current;
 
-    public ConfigParser(string text, string file, IConfigDiagnostics diagnostics, IIncludeExpander? includes)
+    /// <param name="baseDepth">Block depth at which the text starts (an included file inside blocks).</param>
+    public ConfigParser(string text, string file, IConfigDiagnostics diagnostics, IIncludeExpander? includes, int baseDepth = 0)
     {
+        _baseDepth = baseDepth;
         _lexer = new ConfigLexer(text, file, diagnostics);
         _diagnostics = diagnostics;
         _includes = includes;
         _current = _lexer.Next();
     }
 
-    public static IReadOnlyList<ConfigDirective> Parse(string text, string file, IConfigDiagnostics diagnostics, IIncludeExpander? includes = null) =>
-        new ConfigParser(text, file, diagnostics, includes).ParseFile();
+    public static IReadOnlyList<ConfigDirective> Parse(string text, string file, IConfigDiagnostics diagnostics, IIncludeExpander? includes = null, int baseDepth = 0) =>
+        new ConfigParser(text, file, diagnostics, includes, baseDepth).ParseFile();
 
-    public IReadOnlyList<ConfigDirective> ParseFile() => ParseBlock(0, null);
+    public IReadOnlyList<ConfigDirective> ParseFile() => ParseBlock(_baseDepth, null);
 
     private ConfigToken Take()
     {
@@ -78,7 +82,7 @@ internal sealed class ConfigParser
                 default:
                     var d = ParseStatement(depth);
                     if (d is null) break;
-                    if (d.Name == IncludeDirective && _includes is not null) list.AddRange(_includes.Expand(d));
+                    if (d.Name == IncludeDirective && _includes is not null) list.AddRange(_includes.Expand(d, depth));
                     else list.Add(d);
                     break;
             }
@@ -174,8 +178,10 @@ internal static class ArgumentParser
     public static ConfigArgument? Parse(ConfigToken token, IConfigDiagnostics diagnostics)
     {
         var pieces = token.Pieces;
+        // A '#' inside a bare word is a plain character, but ConfigArgument.Text writes such a value quoted:
+        // count it as quoted so that Text reads back to the same Text.
         var quoted = false;
-        foreach (var p in pieces) quoted |= p.Quoted;
+        foreach (var p in pieces) quoted |= p.Quoted || p.Text.Contains('#');
         var first = pieces[0];
         var eq = first.Quoted ? -1 : first.Text.IndexOf('=');
         if (eq == 0)
@@ -187,7 +193,7 @@ internal static class ArgumentParser
         }
         if (eq < 0 || !IsKey(first.Text.AsSpan(0, eq)))
         {
-            if (pieces.Count == 1) return new ConfigArgument(null, [first.Text], first.Quoted, token.Location);
+            if (pieces.Count == 1) return new ConfigArgument(null, [first.Text], quoted, token.Location);
             var sb = new StringBuilder();
             foreach (var p in pieces) sb.Append(p.Text);
             return new ConfigArgument(null, [sb.ToString()], quoted, token.Location);

@@ -71,7 +71,7 @@ internal sealed class ConfigValidator
             }
             else
             {
-                _diagnostics.Error(d.Location, $"unknown directive '{d.Name}'{DidYouMean.Hint(d.Name, _owners.Keys.Concat(SpecDirectives.TopLevel))}");
+                _diagnostics.Error(d.Location, $"unknown directive '{d.Name}'{Hint(d.Name, null, () => _owners.Keys.Concat(SpecDirectives.TopLevel))}");
             }
         }
         return bySection;
@@ -131,12 +131,27 @@ internal sealed class ConfigValidator
                 _diagnostics.Warning(c.Location, $"'{c.Name}' in '{parent.Name}' is not supported by this build; ignored");
             else
             {
-                _diagnostics.Error(c.Location, $"unknown directive '{c.Name}' in '{parent.Name}'{DidYouMean.Hint(c.Name, children.Select(s => s.Name))}");
+                _diagnostics.Error(c.Location, $"unknown directive '{c.Name}' in '{parent.Name}'{Hint(c.Name, children, () => children.Select(s => s.Name).Concat(SpecDirectives.ChildrenOf(parent.Name)))}");
                 ok = false;
             }
         }
         return kept;
     }
+
+    /// <summary>
+    /// The did-you-mean suffix, cached per (name, candidate set) and given up after <see cref="MaxHints"/>
+    /// distinct names, so a garbage file of unknown names stays linear.
+    /// </summary>
+    private string Hint(string name, object? scope, Func<IEnumerable<string>> candidates)
+    {
+        if (_hints.TryGetValue((name, scope), out var hint)) return hint;
+        hint = _hints.Count < MaxHints ? DidYouMean.Hint(name, candidates()) : "";
+        _hints[(name, scope)] = hint;
+        return hint;
+    }
+
+    private const int MaxHints = 256;
+    private readonly Dictionary<(string, object?), string> _hints = [];
 
     private static DirectiveSpec? FindSpec(IReadOnlyList<DirectiveSpec> specs, string name)
     {

@@ -70,7 +70,7 @@ internal sealed class CoreConfigSection : IConfigSection
                     BindNetworks(d, diag, networks);
                     break;
                 case "max_sessions":
-                    if (d.Int(diag, 0, 1, int.MaxValue, "a number of sessions") is { } max) options = options with { MaxSessions = max };
+                    if (PositiveInt(d, diag) is { } max) options = options with { MaxSessions = max };
                     break;
             }
         }
@@ -115,6 +115,14 @@ internal sealed class CoreConfigSection : IConfigSection
             }
             if (!networks.Contains(network)) networks.Add(network);
         }
+    }
+
+    private static int? PositiveInt(ConfigDirective d, IConfigDiagnostics diag)
+    {
+        var a = d.Arguments[0];
+        if (!a.IsKeyValue && ConfigValues.TryParseInt(a.Value, out var n) && n > 0) return n;
+        diag.Error(a.Location, $"'{d.Name}' expects a positive whole number (1 to {int.MaxValue}), got '{a.Text}'");
+        return null;
     }
 
     private static string? Word(ConfigDirective d, IConfigDiagnostics diag, string what)

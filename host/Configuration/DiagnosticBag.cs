@@ -9,11 +9,20 @@ namespace Sluice.Host.Configuration;
 internal sealed class DiagnosticBag : IConfigDiagnostics
 {
     public const int MaxErrors = 200;
+    private const int MaxWarnings = 1000;
 
-    private readonly List<Diagnostic> _items = [];
+    private readonly List<Diagnostic> _recorded = [];
+    private Diagnostic? _overflow;
     private int _errors;
 
-    public IReadOnlyList<Diagnostic> Items => _items;
+    /// <summary>Everything recorded, then the "too many errors" note when errors were dropped.</summary>
+    public IReadOnlyList<Diagnostic> Items => _overflow is null ? _recorded : [.. _recorded, _overflow];
+
+    /// <summary>What was recorded, without the overflow note.</summary>
+    public IReadOnlyList<Diagnostic> Recorded => _recorded;
+
+    /// <summary>The note saying errors were dropped, or null.</summary>
+    public Diagnostic? Overflow => _overflow;
 
     public bool HasErrors => _errors > 0;
 
@@ -22,12 +31,12 @@ internal sealed class DiagnosticBag : IConfigDiagnostics
     public void Error(SourceLocation location, string message)
     {
         _errors++;
-        if (_errors < MaxErrors) _items.Add(new Diagnostic(DiagnosticSeverity.Error, location, message));
-        else if (_errors == MaxErrors) _items.Add(new Diagnostic(DiagnosticSeverity.Error, location, $"too many errors ({MaxErrors}); the rest are not shown"));
+        if (_errors < MaxErrors) _recorded.Add(new Diagnostic(DiagnosticSeverity.Error, location, message));
+        else if (_errors == MaxErrors) _overflow = new Diagnostic(DiagnosticSeverity.Error, location, $"too many errors ({MaxErrors}); the rest are not shown");
     }
 
     public void Warning(SourceLocation location, string message)
     {
-        if (_items.Count < MaxErrors * 5) _items.Add(new Diagnostic(DiagnosticSeverity.Warning, location, message));
+        if (_recorded.Count - _errors < MaxWarnings) _recorded.Add(new Diagnostic(DiagnosticSeverity.Warning, location, message));
     }
 }

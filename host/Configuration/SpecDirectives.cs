@@ -41,9 +41,13 @@ internal static class SpecDirectives
         ["peer"] = ["fetch_timeout", "stale_timeout"],
     };
 
-    /// <summary>Every name the spec documents at any level (for did-you-mean among what the spec knows).</summary>
+    /// <summary>True when the spec documents <paramref name="name"/> inside a <paramref name="parent"/> block.</summary>
     public static bool IsSpecChild(string parent, string name) =>
         ChildrenByParent.TryGetValue(parent, out var set) && set.Contains(name);
+
+    /// <summary>What the spec documents inside a <paramref name="parent"/> block (empty when nothing).</summary>
+    public static IEnumerable<string> ChildrenOf(string parent) =>
+        ChildrenByParent.TryGetValue(parent, out var set) ? set : [];
 
     /// <summary>
     /// Directives that guard access: ignoring one would open what the author meant to close, so an

@@ -41,7 +41,7 @@ public class ErrorLocationTests
     [InlineData("api_allowed_from 10.1.2.3/8;", "t.conf:1:18: 'api_allowed_from' expects networks: '10.1.2.3/8' has address bits set beyond /8; did you mean 10.0.0.0/8?")]
     [InlineData("cluster_key abcd;", "t.conf:1:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it")]
     [InlineData("loglevel chatty;", "t.conf:1:10: 'loglevel' expects one of debug, info, notice, warning, error, got 'chatty'")]
-    [InlineData("max_sessions 0;", "t.conf:1:14: 'max_sessions' a number of sessions must be between 1 and 2147483647, got 0")]
+    [InlineData("max_sessions 0;", "t.conf:1:14: 'max_sessions' expects a positive whole number (1 to 2147483647), got '0'")]
     [InlineData("hostname a;\nhostname b;", "t.conf:2:1: 'hostname' may appear only once (first at 1:1)")]
     public void Load_Should_ReportExactLocation(string text, string expected)
     {
@@ -79,15 +79,65 @@ public class ErrorLocationTests
         Assert.Equal(
         [
             "t.conf:1:8: expected ';' after '80'",
-            "t.conf:4:7: unterminated string (opened with \" here)",
-            "t.conf:9:6: empty key in '=x' (write key=value)",
             "t.conf:3:1: unknown directive 'notfy'; did you mean 'notify'?",
-            "t.conf:7:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it",
-            "t.conf:8:1: warning: 'geoip' is not supported by this build; ignored",
-            "t.conf:10:1: 'view_auth' expects 2 arguments: view_auth USER PASSWORD",
+            "t.conf:4:7: unterminated string (opened with \" here)",
             "t.conf:5:6: 'http' expects [ADDR:]PORT: port must be a number between 1 and 65535, got '99999'",
             "t.conf:6:23: 'api_allowed_from' expects networks: 'nonsense' is not a network (write A.B.C.D/N, a short form such as 10/8 or 192.168/16, or an address)",
+            "t.conf:7:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it",
+            "t.conf:8:1: warning: 'geoip' is not supported by this build; ignored",
+            "t.conf:9:6: empty key in '=x' (write key=value)",
+            "t.conf:10:1: 'view_auth' expects 2 arguments: view_auth USER PASSWORD",
         ], TestConfig.Lines(result));
+    }
+
+    [Fact]
+    public void Load_Should_ReportEveryErrorInLineOrder_WithIncludedFilesSeparately()
+    {
+        using var dir = new TempFolder();
+        dir.Write("inc.conf", "bogus;\n");
+        var result = new ConfigLoader([new CoreConfigSection()]).LoadString("http 0;\ninclude inc.conf;\nloglevel x;", "m.conf", dir.Path);
+        Assert.Equal(
+        [
+            "m.conf:1:6: 'http' expects [ADDR:]PORT: port must be a number between 1 and 65535, got '0'",
+            "m.conf:3:10: 'loglevel' expects one of debug, info, notice, warning, error, got 'x'",
+            $"{Path.Combine(dir.Path, "inc.conf")}:1:1: unknown directive 'bogus'",
+        ], TestConfig.Lines(result));
+    }
+
+    [Theory]
+    [InlineData("\uFEFFhttp 80;\r\nloglevel info\r\nhostname x;\r\n")]
+    [InlineData("http 80;\nloglevel info\nhostname x;\n")]
+    public void Load_Should_IgnoreByteOrderMarkAndCarriageReturns(string text)
+    {
+        Assert.Equal(["t.conf:2:14: expected ';' after 'info'"], TestConfig.Lines(TestConfig.LoadCore(text)));
+    }
+
+    [Fact]
+    public void Parse_Should_ReportEverySyntaxErrorOfAFile()
+    {
+        const string text = "a { b 1; } }\nc \"x\nd =y;\ne k= ;;\nf 1\ng { h; \n";
+        var (tree, diagnostics) = TestConfig.Parse(text);
+        Assert.Equal(
+        [
+            "t.conf:1:12: unexpected '}' with no '{' to close",
+            "t.conf:2:3: unterminated string (opened with \" here)",
+            "t.conf:3:3: empty key in '=y' (write key=value)",
+            "t.conf:4:3: missing value in 'k=' (write key=value or key=\"\")",
+            "t.conf:4:7: unexpected ';' with no directive before it",
+            "t.conf:5:4: expected ';' after '1'",
+            "t.conf:7:1: unclosed '{' opened at 6:3",
+        ], TestConfig.Lines(diagnostics));
+        Assert.Equal(["a { b 1; }", "f 1;", "g { h; }"], tree.Select(d => d.Text));
+    }
+
+    [Fact]
+    public void Parse_Should_CountIncludedFilesInTheNestingLimit()
+    {
+        using var dir = new TempFolder();
+        dir.Write("deep.conf", string.Concat(Enumerable.Repeat("x {", 10)) + string.Concat(Enumerable.Repeat("}", 10)));
+        var text = string.Concat(Enumerable.Repeat("a {\n", 60)) + "include deep.conf;\n" + string.Concat(Enumerable.Repeat("}\n", 60));
+        var (_, diagnostics) = TestConfig.Parse(text, dir.Path);
+        Assert.Equal([$"{Path.Combine(dir.Path, "deep.conf")}:1:15: blocks nested deeper than 64 levels"], TestConfig.Lines(diagnostics));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public class IncludeTests
         dir.Write("etc/conf.d/20-b.conf", "hostname b;\n");
         dir.Write("etc/conf.d/10-a.conf", "\n  max_sessions 5;\ninclude ../extra/x.conf;\n");
         dir.Write("etc/conf.d/ignored.txt", "this is not included;\n");
+        dir.Write("etc/conf.d/.editor-swap.conf", "this hidden file is not included;\n");
         dir.Write("etc/extra/x.conf", "logrequests on;\n");
 
         var result = new ConfigLoader([new CoreConfigSection()]).LoadFile(main);
