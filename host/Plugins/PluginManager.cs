@@ -152,7 +152,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
                     : await ReplaceAsync(slot, notify, cancellationToken));
             }
 
-            foreach (var outcome in outcomes) ChangeCompleted?.Invoke(outcome);
+            foreach (var outcome in outcomes) Report(outcome);
             return outcomes;
         }
         finally
@@ -164,7 +164,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     /// <summary>True once the folder's stamp stays the same over a short pause (a copy in progress changes it).</summary>
     private async Task<bool> SettledAsync(string folder, CancellationToken cancellationToken)
     {
-        var pause = TimeSpan.FromMilliseconds(Math.Max(50, _options.Debounce.TotalMilliseconds / 2));
+        var pause = _options.SettleTime;
         var previous = FolderStamp.Of(folder);
         for (var i = 0; i < 10; i++)
         {
@@ -175,6 +175,18 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         }
         _logger.LogInformation("plugin folder {Folder} is still changing; it is loaded once it settles", folder);
         return false;
+    }
+
+    private void Report(PluginChangeOutcome outcome)
+    {
+        try
+        {
+            ChangeCompleted?.Invoke(outcome);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "a ChangeCompleted handler failed for {Change}", outcome.Change);
+        }
     }
 
     private void Publish()
