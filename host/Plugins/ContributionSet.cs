@@ -1,8 +1,13 @@
 namespace Sluice.Host.Plugins;
 
-/// <summary>Contributions keyed by the contract they were registered as, in registration order.</summary>
+/// <summary>
+/// Contributions keyed by the contract they were registered as, in registration order. Filled once
+/// (the core's before start, a plugin's during its Configure), then only read, from any thread.
+/// </summary>
 internal sealed class ContributionSet
 {
+    public static readonly ContributionSet Empty = new();
+
     private readonly Dictionary<Type, List<object>> _byContract = [];
 
     public void Add(Type contract, object contribution)
@@ -28,7 +33,4 @@ internal sealed class ContributionSet
 
     /// <summary>Number of contributions, every contract together.</summary>
     public int Count => _byContract.Values.Sum(l => l.Count);
-
-    /// <summary>Drops every reference, so nothing here keeps a plugin's context alive.</summary>
-    public void Clear() => _byContract.Clear();
 }

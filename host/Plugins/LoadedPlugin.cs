@@ -18,7 +18,8 @@ internal sealed class LoadedPlugin(
 
     public PluginLoadContext? Context { get; private set; } = context;
     public ISluicePlugin? Instance { get; private set; } = instance;
-    public ContributionSet Contributions { get; } = contributions;
+    /// <summary>Replaced by an empty set on release (never cleared: a reader may be enumerating it).</summary>
+    public ContributionSet Contributions { get; private set; } = contributions;
 
     /// <summary>Set once its services were started, so they are stopped before unload.</summary>
     public bool ServicesStarted { get; set; }
@@ -29,7 +30,7 @@ internal sealed class LoadedPlugin(
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public WeakReference? Release()
     {
-        Contributions.Clear();
+        Contributions = ContributionSet.Empty;
         Instance = null;
         var context = Context;
         Context = null;

@@ -14,7 +14,12 @@ internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider ho
     public IServiceProvider HostServices { get; } = hostServices;
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 
+    private bool _sealed;
+
     public ContributionSet Contributions { get; } = new();
+
+    /// <summary>Called when Configure returned: later additions would change a set others read without locks.</summary>
+    public void Seal() => _sealed = true;
 
     public IPluginBuilder AddConfigSection(IConfigSection section) => Add(section);
     public IPluginBuilder AddSinkType(IEventSinkFactory factory) => Add(factory);
@@ -25,6 +30,7 @@ internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider ho
     public IPluginBuilder Add<TContract>(TContract contribution) where TContract : class
     {
         ArgumentNullException.ThrowIfNull(contribution);
+        if (_sealed) throw new InvalidOperationException($"{Manifest.Name}: contributions are accepted only during Configure");
         Contributions.Add(contribution);
         return this;
     }

@@ -9,6 +9,9 @@ internal sealed class PluginHostOptions
     /// <summary>Quiet period after the last file-system event before the folder is rescanned.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A changed folder is loaded once its files stayed the same this long (a copy may still be running).</summary>
+    public TimeSpan SettleTime { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Fallback rescan comparing file stamps, for file systems whose events get lost.</summary>
     public TimeSpan RescanInterval { get; init; } = TimeSpan.FromSeconds(5);
 

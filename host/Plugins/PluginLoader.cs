@@ -40,6 +40,7 @@ internal sealed class PluginLoader(ShadowCopier shadow, IServiceProvider hostSer
             try
             {
                 instance.Configure(builder);
+                builder.Seal();
             }
             catch (Exception e)
             {

@@ -144,16 +144,48 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
             foreach (var folder in folders)
             {
                 var slot = _slots.Find(s => s.Folder == folder);
-                if (slot is null) outcomes.Add(await AddAsync(folder, notify, cancellationToken));
-                else if (FolderStamp.Of(folder) != slot.Stamp) outcomes.Add(await ReplaceAsync(slot, notify, cancellationToken));
+                if (slot is not null && FolderStamp.Of(folder) == slot.Stamp) continue;
+                // While running, a folder still being written is left for the next scan.
+                if (notify && !await SettledAsync(folder, cancellationToken)) continue;
+                outcomes.Add(slot is null
+                    ? await AddAsync(folder, notify, cancellationToken)
+                    : await ReplaceAsync(slot, notify, cancellationToken));
             }
 
-            foreach (var outcome in outcomes) ChangeCompleted?.Invoke(outcome);
+            foreach (var outcome in outcomes) Report(outcome);
             return outcomes;
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>True once the folder's stamp stays the same over a short pause (a copy in progress changes it).</summary>
+    private async Task<bool> SettledAsync(string folder, CancellationToken cancellationToken)
+    {
+        var pause = _options.SettleTime;
+        var previous = FolderStamp.Of(folder);
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(pause, cancellationToken);
+            var now = FolderStamp.Of(folder);
+            if (now == previous) return true;
+            previous = now;
+        }
+        _logger.LogInformation("plugin folder {Folder} is still changing; it is loaded once it settles", folder);
+        return false;
+    }
+
+    private void Report(PluginChangeOutcome outcome)
+    {
+        try
+        {
+            ChangeCompleted?.Invoke(outcome);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "a ChangeCompleted handler failed for {Change}", outcome.Change);
         }
     }
 

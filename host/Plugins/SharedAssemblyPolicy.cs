@@ -12,7 +12,10 @@ internal static class SharedAssemblyPolicy
     private static readonly string[] SharedNames = ["Sluice.Abstractions", "Sluice.Media"];
     private static readonly string[] SharedPrefixes = ["Microsoft.Extensions.Logging", "Serilog"];
 
-    private static readonly Lazy<HashSet<string>> FrameworkAssemblies = new(ListFrameworkAssemblies);
+    /// <summary>Used when the runtime is not a shared framework (self-contained publish).</summary>
+    private static readonly string[] FrameworkPrefixes = ["System.", "Microsoft.AspNetCore.", "Microsoft.Extensions.", "Microsoft.Win32.", "Microsoft.CSharp", "Microsoft.VisualBasic", "Microsoft.Net.Http.Headers"];
+
+    private static readonly Lazy<HashSet<string>?> FrameworkAssemblies = new(ListFrameworkAssemblies);
 
     public static bool IsShared(AssemblyName name)
     {
@@ -25,17 +28,24 @@ internal static class SharedAssemblyPolicy
         }
         if (simple.StartsWith("Microsoft.Extensions.", StringComparison.OrdinalIgnoreCase)
             && simple.EndsWith(".Abstractions", StringComparison.OrdinalIgnoreCase)) return true;
-        return FrameworkAssemblies.Value.Contains(simple);
+        return FrameworkAssemblies.Value is { } framework
+            ? framework.Contains(simple)
+            : FrameworkPrefixes.Any(p => simple.StartsWith(p, StringComparison.OrdinalIgnoreCase)) || simple is "netstandard" or "mscorlib";
     }
 
-    /// <summary>Simple names of the trusted platform assemblies that live under the runtime's shared frameworks.</summary>
-    private static HashSet<string> ListFrameworkAssemblies()
+    /// <summary>
+    /// Simple names of the trusted platform assemblies that live under the runtime's shared frameworks;
+    /// null when the runtime is not a shared framework.
+    /// </summary>
+    private static HashSet<string>? ListFrameworkAssemblies()
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         // .../dotnet/shared/Microsoft.NETCore.App/10.0.x/ -> .../dotnet/shared/
         var runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        var sharedRoot = runtimeDir is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(runtimeDir));
-        if (sharedRoot is null || AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string tpa) return names;
+        var frameworkDir = runtimeDir is null ? null : Path.GetDirectoryName(runtimeDir);
+        if (frameworkDir is null || Path.GetFileName(frameworkDir) != "Microsoft.NETCore.App") return null;
+        var sharedRoot = Path.GetDirectoryName(frameworkDir);
+        if (sharedRoot is null || AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string tpa) return null;
         var prefix = sharedRoot.EndsWith(Path.DirectorySeparatorChar) ? sharedRoot : sharedRoot + Path.DirectorySeparatorChar;
         foreach (var path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {

@@ -3,11 +3,12 @@ using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
 using Sluice.Host.Plugins;
 using Sluice.Plugins.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Sluice.Plugins.Tests;
 
 /// <summary>Plugins added, replaced in place and removed while the host runs and works through them.</summary>
-public sealed class HotSwapTests : IDisposable
+public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly PluginsFolder _folder = new();
@@ -23,6 +24,8 @@ public sealed class HotSwapTests : IDisposable
         await host.ApplyAsync(new PluginSetChange(PluginChangeKind.Added, pluginDir, null, null), CancellationToken.None);
         await manager.StartServicesAsync();
         var swapped = WaitForChange(manager, PluginChangeKind.Replaced);
+        var replacements = 0;
+        manager.ChangeCompleted += o => { if (o.Change.Kind == PluginChangeKind.Replaced) Interlocked.Increment(ref replacements); };
         manager.StartWatching();
 
         using var stop = new CancellationTokenSource(Bound);
@@ -37,12 +40,16 @@ public sealed class HotSwapTests : IDisposable
         });
         Assert.True(await Waiting.UntilAsync(() => Interlocked.Read(ref sent) > 200, Bound), "the load loop delivers");
 
+        var clock = Stopwatch.StartNew();
+        var sentAtCopy = Interlocked.Read(ref sent);
         PluginsFolder.CopyOver(PluginsFolder.Built("SwapSink.v2"), pluginDir);
         var outcome = await swapped.WaitAsync(Bound);
         var sentAtSwap = Interlocked.Read(ref sent);
+        output.WriteLine($"files overwritten -> swap done (old collected): {clock.ElapsedMilliseconds} ms, {sentAtSwap - sentAtCopy} calls delivered meanwhile");
         Assert.True(await Waiting.UntilAsync(() => Interlocked.Read(ref sent) > sentAtSwap + 200, Bound), "the load loop goes on after the swap");
         stop.Cancel();
         await load.WaitAsync(Bound);   // the loop itself never threw
+        foreach (var line in _folder.Logs.Lines) output.WriteLine(line);
 
         Assert.True(outcome.Applied, outcome.Error);
         Assert.Equal("plugin Sluice.TestPlugins.SwapSink 1.0.0 replaced by 2.0.0", outcome.Change.ToString());
@@ -60,6 +67,7 @@ public sealed class HotSwapTests : IDisposable
         Assert.All(variants[..firstV2], v => Assert.Equal("v1", v));
         Assert.All(variants[firstV2..], v => Assert.Equal("v2", v));
 
+        Assert.Equal(1, Volatile.Read(ref replacements));   // the copy of several files was one change
         Assert.Equal(2, host.Switches);
         Assert.Equal("swap:// (v2)", host.CurrentSpecForms());
         var plugin = manager.Plugins.Single();
@@ -98,6 +106,30 @@ public sealed class HotSwapTests : IDisposable
         Assert.Empty(SinkNames(manager));
         lock (changes)
             Assert.Equal(["plugin Sluice.TestPlugins.Hello 1.0.0 added", "plugin Sluice.TestPlugins.Hello 1.0.0 removed"], changes.Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public async Task The_periodic_rescan_finds_a_new_plugin_when_file_events_are_missed()
+    {
+        var options = _folder.Options();
+        await using var manager = new PluginManager(
+            new PluginHostOptions
+            {
+                PluginsDirectory = options.PluginsDirectory,
+                ShadowRoot = options.ShadowRoot,
+                Debounce = TimeSpan.FromHours(1),   // events never lead to a rescan in this test
+                RescanInterval = TimeSpan.FromMilliseconds(300),
+            },
+            _folder.Services, _folder.Logs);
+        await manager.LoadAllAsync();
+        var added = WaitForChange(manager, PluginChangeKind.Added);
+        manager.StartWatching();
+
+        _folder.Install("Hello");
+        var outcome = await added.WaitAsync(Bound);
+
+        Assert.True(outcome.Applied, outcome.Error);
+        Assert.Equal(["hello"], SinkNames(manager));
     }
 
     [Fact]

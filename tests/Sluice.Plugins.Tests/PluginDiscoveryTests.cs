@@ -97,6 +97,27 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_plugins_listing_shows_each_folder_with_its_state_and_the_reason_of_a_failure()
+    {
+        _folder.Install("Hello");
+        _folder.Install("Throwing");
+        await using var manager = _folder.CreateManager();
+        await manager.LoadAllAsync();
+        var text = new StringWriter { NewLine = "\n" };
+
+        PluginListing.Write(text, manager.Plugins, manager.PluginsDirectory);
+
+        Assert.Equal(
+            $"""
+            NAME                         VERSION  STATE   FOLDER
+            Sluice.TestPlugins.Hello     1.0.0    Loaded  {_folder.Path}/Hello
+            Sluice.TestPlugins.Throwing  1.0.0    Failed  {_folder.Path}/Throwing
+                                         Sluice.TestPlugins.Throwing.ThrowingPlugin.Configure failed: InvalidOperationException: Configure failed on purpose
+
+            """, text.ToString());
+    }
+
+    [Fact]
     public async Task LoadAllAsync_Should_ListNothing_When_PluginsDirDoesNotExist()
     {
         var options = _folder.Options();
@@ -108,6 +129,9 @@ public sealed class PluginDiscoveryTests : IDisposable
 
         Assert.Empty(outcomes);
         Assert.Empty(manager.Plugins);
+        var text = new StringWriter();
+        PluginListing.Write(text, manager.Plugins, manager.PluginsDirectory);
+        Assert.Equal($"no plugins in {Path.Combine(_folder.Path, "missing")}", text.ToString().TrimEnd());
     }
 
     public void Dispose() => _folder.Dispose();

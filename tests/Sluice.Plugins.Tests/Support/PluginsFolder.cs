@@ -56,6 +56,7 @@ internal sealed class PluginsFolder : IDisposable
         PluginsDirectory = Path,
         ShadowRoot = ShadowRoot,
         Debounce = TimeSpan.FromMilliseconds(200),
+        SettleTime = TimeSpan.FromMilliseconds(100),
         RescanInterval = TimeSpan.FromSeconds(1),
         CollectTimeout = TimeSpan.FromSeconds(10),
         StopTimeout = TimeSpan.FromSeconds(5),
