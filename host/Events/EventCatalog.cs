@@ -90,7 +90,7 @@ internal static class EventCatalog
         new("memory_usage", Warning, null, "More than half of the available memory is used; group system_overloaded above 80%.", Both, Fields: "total, used"),
         new("busy_port", Warning, SystemOverloaded, "Erlang system monitor: a port was busy. Kept for filters; .NET has no ports, Sluice never emits it.", Both),
         new("busy_dist_port", Warning, SystemOverloaded, "Erlang system monitor: a distribution port was busy. Kept for filters; Sluice never emits it.", Both),
-        new("long_gc", Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes"),
+        new("long_gc", Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes, kind"),
         new("long_schedule_pid", Warning, SystemOverloaded, "Erlang system monitor: a process ran too long without yielding. Its .NET counterpart is threadpool_starvation.", Both),
         new("long_schedule_port", Warning, SystemOverloaded, "Erlang system monitor: a port ran too long. Kept for filters; Sluice never emits it.", Both),
         new("threadpool_starvation", Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Sluice.Abstractions.Events;
 
 namespace Sluice.Host.Events;
@@ -10,7 +11,7 @@ namespace Sluice.Host.Events;
 /// (how long a probe work item waited in the thread pool). Runs on its own thread so a starved
 /// thread pool cannot hide its own starvation.
 /// </summary>
-internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings? settings = null) : IDisposable
+internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings? settings = null) : IHostedService, IDisposable
 {
     private readonly SystemMonitorSettings _settings = settings ?? new();
     private readonly Dictionary<GCKind, long> _seenGc = new();
@@ -35,6 +36,18 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
         _stop.Set();
         _thread?.Join();
         _thread = null;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Stop();
+        return Task.CompletedTask;
     }
 
     public void Dispose()

@@ -30,6 +30,23 @@ internal sealed class CompiledFilter
     public static CompiledFilter Compile(NotifyBlockOptions block) =>
         new(block.Only.Select(FilterLine.From).ToArray(), block.Except.Select(FilterLine.From).ToArray(), block.Verbose);
 
+    /// <summary>
+    /// The only event names this filter can pass, when every <c>only</c> line names events; null when
+    /// any name may pass.
+    /// </summary>
+    public IReadOnlySet<string>? EventNames()
+    {
+        if (_only.Length == 0) return null;
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in _only)
+        {
+            var events = line.Conditions.FirstOrDefault(c => c.Field == FilterField.Event && !c.AnyValue);
+            if (events is null) return null;
+            names.UnionWith(events.Values);
+        }
+        return names;
+    }
+
     public bool Passes(in EventView view)
     {
         if (Verbose is { } min && view.Level < min) return false;

@@ -22,7 +22,7 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly Dictionary<string, (NotifyBlock Block, Route Route)> _blocks = new(StringComparer.Ordinal);
-    private volatile Route[] _routes = [];
+    private volatile RouteTable _table = RouteTable.Empty;
     private volatile string _server;
 
     public EventRouter(NotifyRouterSettings settings, IPluginContributions contributions,
@@ -43,23 +43,21 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
 
     public void Emit(in EventDraft draft)
     {
-        var routes = _routes;
-        if (routes.Length == 0) return;
-        EventCatalog.TryGet(draft.Name, out var definition);
-        RouteDraft(draft, definition, routes);
-        if (definition?.Twin is { } twin)
+        var table = _table;
+        var entry = table.For(draft.Name);
+        if (entry.Routes.Length > 0) RouteDraft(draft, entry.Definition, entry.Routes);
+        if (entry.Definition?.Twin is { } twin && table.For(twin) is { Routes.Length: > 0 } twinEntry)
         {
             // The older/newer name of the same event (source_ready/source_started ...), as an event of its own.
             RouteDraft(new EventDraft(twin) { Level = draft.Level, Media = draft.Media, Group = draft.Group, Fields = draft.Fields },
-                EventCatalog.Find(twin), routes);
+                twinEntry.Definition, twinEntry.Routes);
         }
     }
 
     public void Emit(SluiceEvent evt)
     {
-        var routes = _routes;
         var view = new EventView(evt);
-        foreach (var r in routes)
+        foreach (var r in _table.For(evt.Name).Routes)
         {
             if (r.Filter.Passes(view)) r.Block.Enqueue(evt);
         }
@@ -112,7 +110,7 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
                 if (entry is { } e) next[o.Name] = e;
             }
             var removed = _blocks.Where(b => !next.ContainsKey(b.Key)).Select(b => b.Value.Block).ToArray();
-            _routes = options.Blocks.Where(b => next.ContainsKey(b.Name)).Select(b => next[b.Name].Item2).Distinct().ToArray();
+            _table = new RouteTable(options.Blocks.Where(b => next.ContainsKey(b.Name)).Select(b => next[b.Name].Item2).Distinct().ToArray());
             _blocks.Clear();
             foreach (var (name, e) in next) _blocks[name] = e;
             await Task.WhenAll(removed.Select(b => b.StopAsync(_settings.DrainTimeout)));
@@ -165,10 +163,10 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
     }
 
     /// <summary>True when no block has anything queued, held for resend or in delivery.</summary>
-    public bool IsIdle => _routes.All(r => r.Block.Idle);
+    public bool IsIdle => _table.Routes.All(r => r.Block.Idle);
 
     /// <summary>Every block's counters, in configuration order.</summary>
-    public IReadOnlyList<NotifyBlockStats> Stats() => _routes.Select(r => r.Block.Stats()).ToArray();
+    public IReadOnlyList<NotifyBlockStats> Stats() => _table.Routes.Select(r => r.Block.Stats()).ToArray();
 
     /// <summary>Stops routing and drains every block within the drain timeout.</summary>
     public async ValueTask DisposeAsync()
@@ -176,7 +174,7 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
         await _applyLock.WaitAsync();
         try
         {
-            _routes = [];
+            _table = RouteTable.Empty;
             await Task.WhenAll(_blocks.Values.Select(b => b.Block.StopAsync(_settings.DrainTimeout)));
             _blocks.Clear();
         }

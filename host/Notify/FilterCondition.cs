@@ -24,6 +24,8 @@ internal sealed class FilterCondition
     public FilterField Field { get; }
     public bool AnyValue { get; }
 
+    public IReadOnlyList<string> Values => _values;
+
     public static FilterCondition From(ConfigArgument argument) =>
         new(argument.Key!, argument.Values, !argument.Quoted && argument.Values is ["*"]);
 

@@ -111,3 +111,25 @@ public class EventRouterTests
         Assert.Equal(["first", .. Enumerable.Range(0, 10).Select(i => "e" + i)], f.Factory.Sink("collect://a").Events.Select(e => e.Name));
     }
 }
+
+public class RouteTableTests
+{
+    [Fact]
+    public async Task Blocks_restricted_to_event_names_still_get_every_name_of_any_only_line_and_others_get_the_rest()
+    {
+        await using var f = await new RouterFixture().Apply("""
+            notify named { sink collect://named; only event=custom_a; only event=custom_b media=cbc; }
+            notify mixed { sink collect://mixed; only event=custom_a; only media=cbc; }
+            notify wildcard { sink collect://wildcard; only event=*; except event=custom_b; }
+            """);
+        f.Router.Emit(new EventDraft("custom_a"));
+        f.Router.Emit(new EventDraft("custom_b") { Media = "cbc" });
+        f.Router.Emit(new EventDraft("custom_b") { Media = "tnt" });
+        f.Router.Emit(new EventDraft("not_named_anywhere") { Media = "cbc" });
+        f.Router.Emit(new Sluice.Abstractions.Events.SluiceEvent("not_named_either", "i", 1, "s", EventLevel.Info, "cbc"));
+        await Conf.WaitUntil(() => f.Router.IsIdle && f.Stats("wildcard").Delivered == 3 && f.Stats("mixed").Delivered == 4);
+        Assert.Equal(["custom_a", "custom_b"], f.Factory.Sink("collect://named").Events.Select(e => e.Name));
+        Assert.Equal(["custom_a", "custom_b", "not_named_anywhere", "not_named_either"], f.Factory.Sink("collect://mixed").Events.Select(e => e.Name));
+        Assert.Equal(["custom_a", "not_named_anywhere", "not_named_either"], f.Factory.Sink("collect://wildcard").Events.Select(e => e.Name));
+    }
+}
