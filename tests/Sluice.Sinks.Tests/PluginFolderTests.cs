@@ -18,6 +18,7 @@ public sealed class PluginFolderTests : IDisposable
     [InlineData("Sluice.Sinks.Http", "http")]
     [InlineData("Sluice.Sinks.Log", "log")]
     [InlineData("Sluice.Sinks.Lua", "lua")]
+    [InlineData("Sluice.Sinks.JavaScript", "javascript")]
     public void Each_plugin_folder_has_a_manifest_and_no_copy_of_the_contracts(string plugin, string sinkType)
     {
         var folder = PluginFolderLoader.BuildFolder(plugin);
@@ -38,7 +39,23 @@ public sealed class PluginFolderTests : IDisposable
         await using var receiver = await HttpReceiver.StartAsync();
         File.WriteAllText(_dir.File("hello.lua"), "http.post(args.url, json.encode({ n = #events, media = events[1].media }))\n");
 
-        var weak = await RunLuaFromFolder(folder, receiver.BaseUrl + "/lua");
+        var weak = await RunScriptFromFolder(folder, "hello.lua", receiver.BaseUrl + "/lua");
+
+        var request = Assert.Single(receiver.Requests);
+        using var doc = JsonDocument.Parse(request.Body);
+        Assert.Equal("cam9", doc.RootElement.GetProperty("media").GetString());
+        AssertCollected(weak);
+    }
+
+    [Fact]
+    public async Task The_javascript_plugin_finds_its_worker_in_its_own_folder()
+    {
+        var folder = PluginFolderLoader.BuildFolder("Sluice.Sinks.JavaScript");
+        Assert.True(File.Exists(Path.Combine(folder, "worker.js")));
+        await using var receiver = await HttpReceiver.StartAsync();
+        File.WriteAllText(_dir.File("hello.js"), "await http.post(args.url, json.encode({ n: events.length, media: events[0].media }));\n");
+
+        var weak = await RunScriptFromFolder(folder, "hello.js", receiver.BaseUrl + "/js");
 
         var request = Assert.Single(receiver.Requests);
         using var doc = JsonDocument.Parse(request.Body);
@@ -47,7 +64,7 @@ public sealed class PluginFolderTests : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private async Task<WeakReference> RunLuaFromFolder(string folder, string url)
+    private async Task<WeakReference> RunScriptFromFolder(string folder, string script, string url)
     {
         var (context, _, plugin) = PluginFolderLoader.Load(folder);
         var builder = new TestPluginBuilder();
@@ -55,7 +72,7 @@ public sealed class PluginFolderTests : IDisposable
         var factory = Assert.Single(builder.SinkTypes);
         Assert.NotSame(typeof(IEventSinkFactory).Assembly, factory.GetType().Assembly);
         Assert.Equal(context, System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(factory.GetType().Assembly));
-        await using (var sink = factory.Create(Context("hello.lua", _dir.Path, [Opt("url", url)])))
+        await using (var sink = factory.Create(Context(script, _dir.Path, [Opt("url", url)])))
             await sink.DeliverAsync(Batch(Event("source_closed", "cam9")), CancellationToken.None);
         context.Unload();
         return new WeakReference(context);
