@@ -19,6 +19,7 @@ public sealed class PluginFolderTests : IDisposable
     [InlineData("Sluice.Sinks.Log", "log")]
     [InlineData("Sluice.Sinks.Lua", "lua")]
     [InlineData("Sluice.Sinks.JavaScript", "javascript")]
+    [InlineData("Sluice.Sinks.Email", "email")]
     public void Each_plugin_folder_has_a_manifest_and_no_copy_of_the_contracts(string plugin, string sinkType)
     {
         var folder = PluginFolderLoader.BuildFolder(plugin);
