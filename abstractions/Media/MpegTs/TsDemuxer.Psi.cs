@@ -100,7 +100,7 @@ public sealed partial class TsDemuxer
             var number = BinaryPrimitives.ReadUInt16BigEndian(entries[i..]);
             var pmtPid = BinaryPrimitives.ReadUInt16BigEndian(entries[(i + 2)..]) & 0x1FFF;
             if (number == 0) continue; // network PID
-            var program = _programs.Find(p => p.ProgramNumber == number);
+            var program = FindProgram(number);
             if (program is null)
             {
                 if (_programs.Count >= MaxPrograms) return;
@@ -114,7 +114,7 @@ public sealed partial class TsDemuxer
 
     private void OnPmt(int programNumber, uint crc, ReadOnlySpan<byte> body)
     {
-        var program = _programs.Find(p => p.ProgramNumber == programNumber);
+        var program = FindProgram(programNumber);
         if (program is null || body.Length < 4) return;
         if (program.PmtCrc == crc && program.PcrPid >= 0) return;
         program.PmtCrc = crc;
@@ -139,6 +139,15 @@ public sealed partial class TsDemuxer
             AddStream(program, streamType, pid);
             loop = loop[(5 + esInfoLength)..];
         }
+    }
+
+    private TsProgram? FindProgram(int number)
+    {
+        foreach (var program in _programs)
+        {
+            if (program.ProgramNumber == number) return program;
+        }
+        return null;
     }
 
     private void AddStream(TsProgram program, byte streamType, int pid)
