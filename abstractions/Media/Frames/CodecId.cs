@@ -15,7 +15,7 @@ public enum CodecId : byte
     Mp3,
     /// <summary>MPEG-1/2 audio layer II, whole frames with their headers.</summary>
     Mp2,
-    /// <summary>Opus packets (not carried by the MPEG-TS demuxer/muxer yet).</summary>
+    /// <summary>Opus packets (in MPEG-TS: private PES with an 'Opus' registration descriptor; control headers stripped).</summary>
     Opus,
 }
 

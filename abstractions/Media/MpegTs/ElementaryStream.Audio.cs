@@ -13,7 +13,7 @@ internal sealed partial class ElementaryStream
     private long _samplesSinceBase; // samples emitted since then (interpolation without drift)
     private bool _hasBase;
 
-    /// <summary>Splits an audio PES payload into frames (AAC: ADTS stripped; MP3/MP2: whole frames).</summary>
+    /// <summary>Splits an audio PES payload into frames (AAC: ADTS stripped; MP3/MP2: whole frames; Opus: control header stripped).</summary>
     private void EmitAudio(ReadOnlySpan<byte> data, long? pts)
     {
         ReadOnlySpan<byte> work = data;
@@ -93,6 +93,13 @@ internal sealed partial class ElementaryStream
                     },
                 });
             }
+            return true;
+        }
+        if (Codec == CodecId.Opus)
+        {
+            if (!OpusPacket.TryParseControlHeader(data, out headerLength, out var packetSize)) return false;
+            frameLength = headerLength + packetSize;
+            samples = frameLength <= data.Length ? OpusPacket.SamplesIn(data.Slice(headerLength, packetSize)) : 0;
             return true;
         }
         if (!MpegAudioHeader.TryParse(data, out var mpeg)) return false;

@@ -21,14 +21,22 @@ internal sealed partial class ElementaryStream : IDisposable
     private bool _lostData;
     private long _lastDts;
 
-    public ElementaryStream(TsDemuxer owner, TsProgram program, int pid, byte streamType, CodecId codec)
+    public ElementaryStream(TsDemuxer owner, TsProgram program, int pid, byte streamType, CodecId codec, int channels)
     {
         _owner = owner;
         Program = program;
         Pid = pid;
         StreamType = streamType;
         Codec = codec;
-        Track = new TrackInfo { TrackId = pid, Codec = codec, ProgramNumber = program.ProgramNumber, StreamType = streamType };
+        InitialCodec = codec;
+        Track = new TrackInfo
+        {
+            TrackId = pid,
+            Codec = codec,
+            ProgramNumber = program.ProgramNumber,
+            StreamType = streamType,
+            Audio = codec == CodecId.Opus ? new AudioConfig { SampleRate = OpusPacket.SampleRate, Channels = channels, SamplesPerFrame = 960 } : null,
+        };
         _pes = ArrayPool<byte>.Shared.Rent(codec is CodecId.H264 or CodecId.H265 ? 64 * 1024 : 4 * 1024);
     }
 
@@ -36,6 +44,7 @@ internal sealed partial class ElementaryStream : IDisposable
     public int Pid { get; }
     public byte StreamType { get; }
     public CodecId Codec { get; private set; }
+    public CodecId InitialCodec { get; }
     public TrackInfo Track { get; private set; }
 
     /// <summary>Data was lost (continuity error, transport error): drop the PES in progress.</summary>

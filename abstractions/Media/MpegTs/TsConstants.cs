@@ -36,12 +36,37 @@ public static class TsStreamTypes
     public const byte H265 = 0x24;
 
     /// <summary>Codec carried by a stream type, or Unknown for types the toolkit does not handle.</summary>
-    public static Frames.CodecId CodecOf(byte streamType) => streamType switch
+    public static Frames.CodecId CodecOf(byte streamType) => CodecOf(streamType, default, out _);
+
+    /// <summary>
+    /// Codec carried by a stream type and its ES descriptors (private data needs a registration
+    /// descriptor: 'Opus'); <paramref name="channels"/> gets the Opus channel count (0 otherwise).
+    /// </summary>
+    public static Frames.CodecId CodecOf(byte streamType, ReadOnlySpan<byte> descriptors, out int channels)
     {
-        H264 => Frames.CodecId.H264,
-        H265 => Frames.CodecId.H265,
-        AacAdts => Frames.CodecId.Aac,
-        Mpeg1Audio or Mpeg2Audio => Frames.CodecId.Mp3,
-        _ => Frames.CodecId.Unknown,
-    };
+        channels = 0;
+        switch (streamType)
+        {
+            case H264: return Frames.CodecId.H264;
+            case H265: return Frames.CodecId.H265;
+            case AacAdts: return Frames.CodecId.Aac;
+            case Mpeg1Audio or Mpeg2Audio: return Frames.CodecId.Mp3;
+            case PrivatePes:
+                var opus = false;
+                while (descriptors.Length >= 2)
+                {
+                    var tag = descriptors[0];
+                    var length = descriptors[1];
+                    if (2 + length > descriptors.Length) break;
+                    var body = descriptors.Slice(2, length);
+                    if (tag == 0x05 && body.SequenceEqual("Opus"u8)) opus = true;
+                    // DVB extension descriptor, tag_extension 0x80: channel_config_code.
+                    if (tag == 0x7F && length >= 2 && body[0] == 0x80) channels = body[1] is >= 1 and <= 8 ? body[1] : 2;
+                    descriptors = descriptors[(2 + length)..];
+                }
+                if (opus && channels == 0) channels = 2;
+                return opus ? Frames.CodecId.Opus : Frames.CodecId.Unknown;
+            default: return Frames.CodecId.Unknown;
+        }
+    }
 }

@@ -136,7 +136,7 @@ public sealed partial class TsDemuxer
                 Stats.PsiErrors++;
                 return;
             }
-            AddStream(program, streamType, pid);
+            AddStream(program, streamType, pid, loop.Slice(5, esInfoLength));
             loop = loop[(5 + esInfoLength)..];
         }
     }
@@ -150,12 +150,12 @@ public sealed partial class TsDemuxer
         return null;
     }
 
-    private void AddStream(TsProgram program, byte streamType, int pid)
+    private void AddStream(TsProgram program, byte streamType, int pid, ReadOnlySpan<byte> descriptors)
     {
-        var codec = TsStreamTypes.CodecOf(streamType);
+        var codec = TsStreamTypes.CodecOf(streamType, descriptors, out var channels);
         if (codec == CodecId.Unknown || pid == TsConstants.PatPid || pid == TsConstants.NullPid) return;
         var existing = _pids[pid];
-        if (existing?.Stream is { } stream && stream.StreamType == streamType && stream.Program == program) return;
+        if (existing?.Stream is { } stream && stream.StreamType == streamType && stream.InitialCodec == codec && stream.Program == program) return;
         if (existing is not null && existing.Kind != PidKind.Pes) return; // PID already carries PSI
         if (existing?.Stream is { } replaced)
         {
@@ -163,7 +163,7 @@ public sealed partial class TsDemuxer
             replaced.Program.Tracks.Remove(pid);
             replaced.Dispose();
         }
-        var created = new ElementaryStream(this, program, pid, streamType, codec);
+        var created = new ElementaryStream(this, program, pid, streamType, codec, channels);
         _pids[pid] = new PidState(PidKind.Pes) { Stream = created };
         _streams.Add(created);
         program.Tracks.Add(pid);

@@ -102,7 +102,9 @@ public sealed partial class TsMuxer
 
     private void WritePmt(IBufferWriter<byte> output)
     {
-        Span<byte> section = stackalloc byte[12 + 5 * _tracks.Length + 4];
+        var descriptorBytes = 0;
+        foreach (var track in _tracks) descriptorBytes += track.Descriptors.Length;
+        Span<byte> section = stackalloc byte[12 + 5 * _tracks.Length + descriptorBytes + 4];
         section[0] = 0x02;
         BinaryPrimitives.WriteUInt16BigEndian(section[1..], (ushort)(0xB000 | (section.Length - 3)));
         BinaryPrimitives.WriteUInt16BigEndian(section[3..], (ushort)Options.ProgramNumber);
@@ -116,8 +118,10 @@ public sealed partial class TsMuxer
         {
             section[position] = track.StreamType;
             BinaryPrimitives.WriteUInt16BigEndian(section[(position + 1)..], (ushort)(0xE000 | track.Pid));
-            BinaryPrimitives.WriteUInt16BigEndian(section[(position + 3)..], 0xF000);
+            BinaryPrimitives.WriteUInt16BigEndian(section[(position + 3)..], (ushort)(0xF000 | track.Descriptors.Length));
             position += 5;
+            track.Descriptors.CopyTo(section[position..]);
+            position += track.Descriptors.Length;
         }
         BinaryPrimitives.WriteUInt32BigEndian(section[position..], Crc32Mpeg.Compute(section[..position]));
         WriteSection(output, Options.PmtPid, ref _pmtContinuity, section);

@@ -10,12 +10,13 @@ public sealed partial class TsMuxer
     private static readonly byte[] StartCode = [0, 0, 0, 1];
 
     /// <summary>What goes between the PES header and the payload.</summary>
-    private readonly record struct ExtraPlan(int Length, bool Aud, bool ParameterSets, bool Adts);
+    private readonly record struct ExtraPlan(int Length, bool Aud, bool ParameterSets, bool Adts, bool OpusControl = false);
 
     private ExtraPlan PlanExtra(MuxTrack track, in MediaFrame frame, ref ReadOnlySpan<byte> payload)
     {
         var codec = track.Info.Codec;
         if (codec == CodecId.Aac) return new ExtraPlan(AdtsHeader.Size, false, false, true);
+        if (codec == CodecId.Opus) return new ExtraPlan(OpusPacket.ControlHeaderLength(payload.Length), false, false, false, OpusControl: true);
         if (codec is not (CodecId.H264 or CodecId.H265)) return default;
 
         var h265 = codec == CodecId.H265;
@@ -36,6 +37,11 @@ public sealed partial class TsMuxer
         if (plan.Adts)
         {
             AdtsHeader.Write(destination, track.Aac, payloadLength);
+            return;
+        }
+        if (plan.OpusControl)
+        {
+            OpusPacket.WriteControlHeader(destination, payloadLength);
             return;
         }
         var h265 = track.Info.Codec == CodecId.H265;

@@ -23,7 +23,7 @@ public sealed partial class TsMuxer
     private byte[] _prefix = new byte[256];
 
     /// <summary>
-    /// Creates a muxer for <paramref name="tracks"/> (H.264, H.265, AAC, MP3, MP2). Throws
+    /// Creates a muxer for <paramref name="tracks"/> (H.264, H.265, AAC, MP3, MP2, Opus). Throws
     /// <see cref="ArgumentException"/> for a codec MPEG-TS cannot carry here (see <see cref="CanCarry"/>)
     /// or an AAC track without a configuration.
     /// </summary>
@@ -54,8 +54,8 @@ public sealed partial class TsMuxer
     /// <summary>Transport packets written so far.</summary>
     public long PacketsWritten { get; private set; }
 
-    /// <summary>Whether the muxer can carry <paramref name="codec"/> (H.264, H.265, AAC, MP3, MP2; not Opus yet).</summary>
-    public static bool CanCarry(CodecId codec) => codec is CodecId.H264 or CodecId.H265 or CodecId.Aac or CodecId.Mp3 or CodecId.Mp2;
+    /// <summary>Whether the muxer can carry <paramref name="codec"/> (H.264, H.265, AAC, MP3, MP2, Opus mono/stereo).</summary>
+    public static bool CanCarry(CodecId codec) => codec is CodecId.H264 or CodecId.H265 or CodecId.Aac or CodecId.Mp3 or CodecId.Mp2 or CodecId.Opus;
 
     /// <summary>PID assigned to a track, or -1 when the muxer does not know the track.</summary>
     public int GetPid(int trackId) => FindTrack(trackId)?.Pid ?? -1;

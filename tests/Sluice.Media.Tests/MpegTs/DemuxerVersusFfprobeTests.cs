@@ -6,7 +6,7 @@ namespace Sluice.Media.Tests.MpegTs;
 [Collection(ClipsCollection.Name)]
 public sealed class DemuxerVersusFfprobeTests(Clips clips)
 {
-    public static TheoryData<string> ExactClips => ["H264Aac", "HevcMp3", "TwoPrograms"];
+    public static TheoryData<string> ExactClips => ["H264Aac", "HevcMp3", "H264Opus", "TwoPrograms"];
 
     private string PathOf(string clip) => (string)typeof(Clips).GetProperty(clip)!.GetValue(clips)!;
 
@@ -65,6 +65,7 @@ public sealed class DemuxerVersusFfprobeTests(Clips clips)
     [InlineData("H264Aac")]
     [InlineData("H264BaselineCropped")]
     [InlineData("HevcMp3")]
+    [InlineData("H264Opus")]
     public void Demuxer_Should_DescribeTracksLikeFfprobe_When_ParameterSetsAndAudioHeadersAreParsed(string clip)
     {
         var path = PathOf(clip);

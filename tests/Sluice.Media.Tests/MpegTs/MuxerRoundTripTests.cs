@@ -73,8 +73,9 @@ public sealed class MuxerRoundTripTests
     [Fact]
     public void Muxer_Should_RefuseTracksMpegTsCannotCarry()
     {
-        Assert.False(TsMuxer.CanCarry(CodecId.Opus));
-        Assert.Throws<ArgumentException>(() => new TsMuxer([new TrackInfo { TrackId = 1, Codec = CodecId.Opus }]));
+        Assert.False(TsMuxer.CanCarry(CodecId.Unknown));
+        Assert.Throws<ArgumentException>(() => new TsMuxer([new TrackInfo { TrackId = 1, Codec = CodecId.Unknown }]));
+        Assert.Throws<ArgumentException>(() => new TsMuxer([new TrackInfo { TrackId = 1, Codec = CodecId.Opus, Audio = new AudioConfig { SampleRate = 48000, Channels = 6 } }]));
         Assert.Throws<ArgumentException>(() => new TsMuxer([new TrackInfo { TrackId = 1, Codec = CodecId.Aac }]));
         Assert.Throws<ArgumentException>(() => new TsMuxer([]));
     }

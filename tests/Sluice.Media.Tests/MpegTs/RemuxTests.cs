@@ -12,6 +12,7 @@ public sealed class RemuxTests(Clips clips)
     [InlineData("H264Aac")]
     [InlineData("H264BaselineCropped")]
     [InlineData("HevcMp3")]
+    [InlineData("H264Opus")]
     public void Muxer_Should_WriteAStreamFfprobeAndFfmpegAcceptWithTheSourcePackets_When_RemuxingDemuxedFrames(string clip)
     {
         var source = (string)typeof(Clips).GetProperty(clip)!.GetValue(clips)!;

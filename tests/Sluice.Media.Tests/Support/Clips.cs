@@ -27,6 +27,12 @@ public sealed class Clips : IDisposable
          "-t", "2", "-pix_fmt", "yuv420p", "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:keyint=12:min-keyint=12",
          "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mpegts"]);
 
+    /// <summary>H.264 without B-frames (GOP 15) 160x120 + Opus 48 kHz stereo.</summary>
+    public string H264Opus => Make("h264_opus.ts",
+        ["-f", "lavfi", "-i", "testsrc=size=160x120:rate=15", "-f", "lavfi", "-i", "sine=frequency=600:sample_rate=48000",
+         "-t", "2", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "0", "-g", "15",
+         "-c:a", "libopus", "-ac", "2", "-b:a", "64k", "-f", "mpegts"]);
+
     /// <summary>Two programs, each H.264 + AAC 48 kHz.</summary>
     public string TwoPrograms => Make("two_programs.ts",
         ["-f", "lavfi", "-i", "testsrc=size=192x108:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
