@@ -26,6 +26,34 @@ public static class NalUnits
         return true;
     }
 
+    /// <summary>
+    /// Finds the start (first header byte) of the next NAL unit at or after <paramref name="offset"/>
+    /// without scanning the unit itself, and moves <paramref name="offset"/> there. Cheaper than
+    /// <see cref="TryFindNext"/> when only the header matters (slices are most of a picture).
+    /// </summary>
+    public static bool TryFindNextStart(ReadOnlySpan<byte> annexB, ref int offset, out int start)
+    {
+        var codeAt = IndexOfStartCode(annexB, offset);
+        start = codeAt + 3;
+        if (codeAt < 0 || start >= annexB.Length)
+        {
+            offset = annexB.Length;
+            start = 0;
+            return false;
+        }
+        offset = start;
+        return true;
+    }
+
+    /// <summary>End (exclusive) of the NAL unit starting at <paramref name="start"/>: the next start code, trailing zeros trimmed.</summary>
+    public static int EndOf(ReadOnlySpan<byte> annexB, int start)
+    {
+        var next = IndexOfStartCode(annexB, start);
+        var end = next < 0 ? annexB.Length : next;
+        while (end > start && annexB[end - 1] == 0) end--;
+        return end;
+    }
+
     /// <summary>Index of the next 00 00 01 at or after <paramref name="from"/>, or -1.</summary>
     public static int IndexOfStartCode(ReadOnlySpan<byte> data, int from)
     {

@@ -16,32 +16,39 @@ internal sealed partial class ElementaryStream
         ReadOnlySpan<byte> vps = default, sps = default, pps = default;
         var keyframe = false;
         var offset = 0;
-        while (NalUnits.TryFindNext(accessUnit, ref offset, out var start, out var length))
+        while (NalUnits.TryFindNextStart(accessUnit, ref offset, out var start))
         {
-            if (length < (h265 ? 2 : 1)) continue;
-            var nal = accessUnit.Slice(start, length);
+            var header = accessUnit[start];
             if (h265)
             {
-                var type = NalUnits.H265Type(nal[0]);
+                var type = NalUnits.H265Type(header);
                 if (type < 32)
                 {
                     keyframe = type is >= NalUnits.H265IrapFirst and <= NalUnits.H265IrapLast;
                     break;
                 }
-                if (type == NalUnits.H265Vps) vps = nal;
-                else if (type == NalUnits.H265Sps) sps = nal;
-                else if (type == NalUnits.H265Pps) pps = nal;
+                if (type is NalUnits.H265Vps or NalUnits.H265Sps or NalUnits.H265Pps)
+                {
+                    var nal = accessUnit[start..NalUnits.EndOf(accessUnit, start)];
+                    if (type == NalUnits.H265Vps) vps = nal;
+                    else if (type == NalUnits.H265Sps) sps = nal;
+                    else pps = nal;
+                }
             }
             else
             {
-                var type = NalUnits.H264Type(nal[0]);
+                var type = NalUnits.H264Type(header);
                 if (type is >= 1 and <= 5)
                 {
                     keyframe = type == NalUnits.H264Idr;
                     break;
                 }
-                if (type == NalUnits.H264Sps) sps = nal;
-                else if (type == NalUnits.H264Pps) pps = nal;
+                if (type is NalUnits.H264Sps or NalUnits.H264Pps)
+                {
+                    var nal = accessUnit[start..NalUnits.EndOf(accessUnit, start)];
+                    if (type == NalUnits.H264Sps) sps = nal;
+                    else pps = nal;
+                }
             }
         }
         if (!sps.IsEmpty) OnParameterSets(vps, sps, pps);

@@ -74,18 +74,19 @@ public sealed partial class TsMuxer
     private static int LeadingAudLength(ReadOnlySpan<byte> payload, bool h265)
     {
         var offset = 0;
-        if (!NalUnits.TryFindNext(payload, ref offset, out var start, out var length) || length == 0 || start > 4) return 0;
+        if (!NalUnits.TryFindNextStart(payload, ref offset, out var start) || start > 4) return 0;
         var type = h265 ? NalUnits.H265Type(payload[start]) : NalUnits.H264Type(payload[start]);
-        return type == (h265 ? NalUnits.H265Aud : NalUnits.H264Aud) ? offset : 0;
+        if (type != (h265 ? NalUnits.H265Aud : NalUnits.H264Aud)) return 0;
+        var next = NalUnits.IndexOfStartCode(payload, start);
+        return next < 0 ? payload.Length : next;
     }
 
     /// <summary>Whether an SPS comes before the first slice.</summary>
     private static bool CarriesSps(ReadOnlySpan<byte> payload, bool h265)
     {
         var offset = 0;
-        while (NalUnits.TryFindNext(payload, ref offset, out var start, out var length))
+        while (NalUnits.TryFindNextStart(payload, ref offset, out var start))
         {
-            if (length == 0) continue;
             if (h265)
             {
                 var type = NalUnits.H265Type(payload[start]);
