@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sluice.Sdk.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Sluice.Sdk.Tests;
 
@@ -10,7 +11,7 @@ namespace Sluice.Sdk.Tests;
 /// and publish against the packed Sluice.Abstractions, and the published folder works in the host.
 /// One class, one shared workspace: the dotnet builds are slow and run once.
 /// </summary>
-public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace workspace) : IClassFixture<TemplateWorkspace>
+public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace workspace, ITestOutputHelper output) : IClassFixture<TemplateWorkspace>
 {
     /// <summary>The host's plugins_dir loading, notify pipeline and events API are built in parallel; remove when merged.</summary>
     private const string AwaitsHost = "Awaits integration: the host's plugins_dir loader, notify pipeline, POST /api/v1/events and /api/v1/config/reload";
@@ -20,6 +21,8 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
     [Fact]
     public void Templates_Should_Pack_Install_And_Name_Everything_After_The_Project()
     {
+        foreach (var step in workspace.Steps) output.WriteLine($"{step.Took.TotalSeconds,6:F1}s  exit {step.ExitCode}  {step.CommandLine}");
+
         AssertSucceeded(workspace.PackAbstractions, "pack Sluice.Abstractions");
         AssertSucceeded(workspace.PackTemplates, "pack the templates");
         AssertSucceeded(workspace.Install, "dotnet new install");

@@ -46,6 +46,12 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     internal CommandResult? BuildPlugin { get; private set; }
     internal CommandResult? TestPlugin { get; private set; }
 
+    /// <summary>Every step that ran, in order.</summary>
+    internal IReadOnlyList<CommandResult> Steps => new[]
+    {
+        PackAbstractions, PackTemplates, Install, NewSink, NewPlugin, BuildSink, TestSink, PublishSink, BuildPlugin, TestPlugin,
+    }.OfType<CommandResult>().ToList();
+
     public async Task InitializeAsync()
     {
         // A stale Sluice.Abstractions 1.0.0 in the cache would hide the one packed now.
@@ -73,21 +79,25 @@ public sealed class TemplateWorkspace : IAsyncLifetime
         NewSink = await Run(Work, "new", "sluice-sink", "-n", SinkName, "-o", SinkSolution, "--debug:custom-hive", hive);
         NewPlugin = await Run(Work, "new", "sluice-plugin", "-n", PluginName, "-o", PluginSolution, "--debug:custom-hive", hive);
 
-        if (NewSink.Succeeded)
-        {
-            BuildSink = await Run(SinkSolution, "build", "-c", "Release", RestoreFromFeed);
-            if (BuildSink.Succeeded)
-            {
-                TestSink = await Run(SinkSolution, "test", "-c", "Release", "--no-build");
-                // The exact command the guide gives: publish straight into a plugins_dir.
-                PublishSink = await Run(SinkSolution, "publish", SinkName, "-c", "Release", "-o", PublishedSink, RestoreFromFeed);
-            }
-        }
-        if (NewPlugin.Succeeded)
-        {
-            BuildPlugin = await Run(PluginSolution, "build", "-c", "Release", RestoreFromFeed);
-            if (BuildPlugin.Succeeded) TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
-        }
+        // The two templates are independent: build and test them side by side.
+        await Task.WhenAll(SinkAsync(), PluginAsync());
+    }
+
+    private async Task SinkAsync()
+    {
+        if (NewSink is not { Succeeded: true }) return;
+        BuildSink = await Run(SinkSolution, "build", "-c", "Release", RestoreFromFeed);
+        if (!BuildSink.Succeeded) return;
+        TestSink = await Run(SinkSolution, "test", "-c", "Release", "--no-build");
+        // The exact command the guide gives: publish straight into a plugins_dir.
+        PublishSink = await Run(SinkSolution, "publish", SinkName, "-c", "Release", "-o", PublishedSink, RestoreFromFeed);
+    }
+
+    private async Task PluginAsync()
+    {
+        if (NewPlugin is not { Succeeded: true }) return;
+        BuildPlugin = await Run(PluginSolution, "build", "-c", "Release", RestoreFromFeed);
+        if (BuildPlugin.Succeeded) TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
     }
 
     public Task DisposeAsync()
