@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Plugins;
+
+namespace Sluice.PluginTemplate.Plugin;
+
+/// <summary>
+/// The plugin's entry point: the host finds this class in the entry assembly named by plugin.json,
+/// creates it and lets it register what it contributes. Everything goes through the builder, so the
+/// host can take it back when the plugin is swapped or removed.
+/// </summary>
+public sealed class TemplatePluginPlugin : ISluicePlugin
+{
+    public void Configure(IPluginBuilder plugin)
+    {
+        var greeter = new TemplatePluginGreeter(plugin.LoggerFactory.CreateLogger("Sluice.PluginTemplate.Plugin"));
+        plugin.AddConfigSection(new TemplatePluginConfigSection())
+            .AddConfigurationListener(greeter)
+            .AddService(greeter);
+    }
+}

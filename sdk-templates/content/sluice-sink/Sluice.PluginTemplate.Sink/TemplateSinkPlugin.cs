@@ -1,0 +1,13 @@
+using Sluice.Abstractions.Plugins;
+
+namespace Sluice.PluginTemplate.Sink;
+
+/// <summary>
+/// The plugin's entry point: the host finds this class in the entry assembly named by plugin.json,
+/// creates it and lets it register what it contributes. Everything goes through the builder, so the
+/// host can take it back when the plugin is swapped or removed.
+/// </summary>
+public sealed class TemplateSinkPlugin : ISluicePlugin
+{
+    public void Configure(IPluginBuilder plugin) => plugin.AddSinkType(new TemplateSinkSinkFactory());
+}

@@ -1,0 +1,115 @@
+namespace Sluice.Sdk.Tests.Support;
+
+/// <summary>
+/// Does the slow part of the plugin author's path once for all tests: packs Sluice.Abstractions and
+/// the templates into a temporary folder, installs the templates into a private template store,
+/// instantiates <c>sluice-sink -n Acme.Pager</c> and <c>sluice-plugin -n Acme.Hello</c> there, builds and
+/// tests them against the packed contracts and publishes the sink into a plugins folder.
+/// Each step's result is kept for the tests to assert on; a failed step skips the ones that need it.
+/// </summary>
+public sealed class TemplateWorkspace : IAsyncLifetime
+{
+    public const string SinkName = "Acme.Pager";
+    public const string PluginName = "Acme.Hello";
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("sluice-sdk-").FullName;
+
+    /// <summary>The local feed holding the freshly packed Sluice.Abstractions.</summary>
+    public string Feed => Path.Combine(Root, "feed");
+
+    public string Work => Path.Combine(Root, "work");
+
+    /// <summary>A plugins_dir: the sink is published into Plugins/Acme.Pager.</summary>
+    public string Plugins => Path.Combine(Root, "plugins");
+
+    public string SinkSolution => Path.Combine(Work, SinkName);
+
+    public string PluginSolution => Path.Combine(Work, PluginName);
+
+    public string PublishedSink => Path.Combine(Plugins, SinkName);
+
+    /// <summary>The private NuGet cache: kept between runs for speed, minus anything Sluice built earlier.</summary>
+    public string NuGetCache { get; } = Path.Combine(AppContext.BaseDirectory, "sdk-nuget-cache");
+
+    public string RestoreFromFeed => "-p:RestoreAdditionalProjectSources=" + Feed;
+
+    internal DotnetCommand Dotnet { get; private set; } = null!;
+
+    internal CommandResult? PackAbstractions { get; private set; }
+    internal CommandResult? PackTemplates { get; private set; }
+    internal CommandResult? Install { get; private set; }
+    internal CommandResult? NewSink { get; private set; }
+    internal CommandResult? NewPlugin { get; private set; }
+    internal CommandResult? BuildSink { get; private set; }
+    internal CommandResult? TestSink { get; private set; }
+    internal CommandResult? PublishSink { get; private set; }
+    internal CommandResult? BuildPlugin { get; private set; }
+    internal CommandResult? TestPlugin { get; private set; }
+
+    /// <summary>Every step that ran, in order.</summary>
+    internal IReadOnlyList<CommandResult> Steps => new[]
+    {
+        PackAbstractions, PackTemplates, Install, NewSink, NewPlugin, BuildSink, TestSink, PublishSink, BuildPlugin, TestPlugin,
+    }.OfType<CommandResult>().ToList();
+
+    public async Task InitializeAsync()
+    {
+        // A stale Sluice.Abstractions 1.0.0 in the cache would hide the one packed now.
+        foreach (var stale in new[] { "sluice.abstractions", "sluice.templates" })
+        {
+            var folder = Path.Combine(NuGetCache, stale);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        Directory.CreateDirectory(Work);
+        Directory.CreateDirectory(Plugins);
+        Dotnet = new DotnetCommand(NuGetCache);
+        // A private template store: the machine's installed templates stay untouched.
+        var hive = Path.Combine(Root, "hive");
+        var templatesFeed = Path.Combine(Root, "templates");
+
+        // The host built these tests' configuration, contracts included: pack that build as is.
+        PackAbstractions = await Run(Root, "pack", RepoPaths.Abstractions, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed);
+        if (!PackAbstractions.Succeeded) return;
+        PackTemplates = await Run(Root, "pack", RepoPaths.Templates, "-c", RepoPaths.Configuration, "-o", templatesFeed);
+        if (!PackTemplates.Succeeded) return;
+        var package = Directory.GetFiles(templatesFeed, "Sluice.Templates.*.nupkg").Single();
+        Install = await Run(Root, "new", "install", package, "--debug:custom-hive", hive);
+        if (!Install.Succeeded) return;
+
+        NewSink = await Run(Work, "new", "sluice-sink", "-n", SinkName, "-o", SinkSolution, "--debug:custom-hive", hive);
+        NewPlugin = await Run(Work, "new", "sluice-plugin", "-n", PluginName, "-o", PluginSolution, "--debug:custom-hive", hive);
+
+        // The two templates are independent: build and test them side by side.
+        await Task.WhenAll(SinkAsync(), PluginAsync());
+    }
+
+    private async Task SinkAsync()
+    {
+        if (NewSink is not { Succeeded: true }) return;
+        BuildSink = await Run(SinkSolution, "build", "-c", "Release", RestoreFromFeed);
+        if (!BuildSink.Succeeded) return;
+        TestSink = await Run(SinkSolution, "test", "-c", "Release", "--no-build");
+        // The exact command the guide gives: publish straight into a plugins_dir.
+        PublishSink = await Run(SinkSolution, "publish", SinkName, "-c", "Release", "-o", PublishedSink, RestoreFromFeed);
+    }
+
+    private async Task PluginAsync()
+    {
+        if (NewPlugin is not { Succeeded: true }) return;
+        BuildPlugin = await Run(PluginSolution, "build", "-c", "Release", RestoreFromFeed);
+        if (BuildPlugin.Succeeded) TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
+    }
+
+    public Task DisposeAsync()
+    {
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { } // a host the OS is still tearing down may hold a file; the temp folder is cleaned later
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A fresh folder inside the workspace.</summary>
+    public string NewFolder(string name) => Directory.CreateDirectory(Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+    private Task<CommandResult> Run(string workingDirectory, params string[] arguments) =>
+        Dotnet.RunAsync(workingDirectory, arguments);
+}
