@@ -27,6 +27,9 @@ internal sealed class ConfigLoader
         _services = services ?? EmptyServiceProvider.Instance;
     }
 
+    /// <summary><see cref="LoadFile"/> when a path is given (<c>-c FILE</c>), else <see cref="LoadDefault"/>.</summary>
+    public ConfigLoadResult Load(string? path) => path is null ? LoadDefault() : LoadFile(path);
+
     /// <summary>Loads <paramref name="path"/>; relative paths in it are relative to its folder.</summary>
     public ConfigLoadResult LoadFile(string path)
     {

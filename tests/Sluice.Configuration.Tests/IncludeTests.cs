@@ -113,6 +113,19 @@ public class IncludeTests
     }
 
     [Fact]
+    public void Load_Should_ReportAFolderGivenAsFile_AndAnIncludedFolder()
+    {
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(dir.Path, "sub"));
+        var loader = new ConfigLoader([new CoreConfigSection()]);
+        var asFile = loader.Load(dir.Path);
+        Assert.False(asFile.Succeeded);
+        Assert.StartsWith($"{dir.Path}:1:1: cannot read configuration file '{dir.Path}'", Assert.Single(TestConfig.Lines(asFile)));
+        var included = loader.LoadString("include sub;", "m.conf", dir.Path);
+        Assert.StartsWith($"m.conf:1:9: included file '{Path.Combine(dir.Path, "sub")}' not found", Assert.Single(TestConfig.Lines(included)));
+    }
+
+    [Fact]
     public void LoadFile_Should_ReportMissingMainFile()
     {
         using var dir = new TempFolder();
