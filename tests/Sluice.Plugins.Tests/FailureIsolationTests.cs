@@ -34,6 +34,20 @@ public sealed class FailureIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_plugin_whose_constructor_throws_fails_with_that_reason()
+    {
+        File.WriteAllText(Path.Combine(_folder.Install("Throwing"), "throw-in-constructor"), "");
+        _folder.Install("Hello");
+        await using var manager = _folder.CreateManager();
+
+        await manager.LoadAllAsync();
+
+        Assert.Equal("the constructor of Sluice.TestPlugins.Throwing.ThrowingPlugin failed: InvalidOperationException: constructor failed on purpose",
+            manager.Plugins.Single(p => p.State == PluginState.Failed).Error);
+        Assert.Equal(["hello"], manager.All<IEventSinkFactory>().Select(f => f.Name));
+    }
+
+    [Fact]
     public async Task A_plugin_built_on_another_major_version_of_the_contracts_is_refused()
     {
         var folder = _folder.Install("Hello");
