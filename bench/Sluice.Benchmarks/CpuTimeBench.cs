@@ -27,6 +27,22 @@ internal static class CpuTimeBench
             Measure($"emit miss, {blocks} blocks, name no block wants", iterations, miss.NameMiss, allocations: true);
             miss.Cleanup();
         }
+        var e2e = new EmitEndToEndBenchmarks();
+        e2e.Setup();
+        e2e.EmitToTenBlocksAndDrain(); // warm up
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        const int rounds = 10;
+        for (var i = 0; i < rounds; i++) e2e.EmitToTenBlocksAndDrain();
+        wall.Stop();
+        process.Refresh();
+        var events = rounds * EmitEndToEndBenchmarks.Events;
+        var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        Console.WriteLine($"{"end to end, 10 blocks, in-memory sinks (all threads)",-62} cpu {cpuSeconds * 1e9 / events,7:0.0} ns/event " +
+            $"({events / cpuSeconds / 1e6:0.00} M events/cpu-s, {events * 10 / cpuSeconds / 1e6:0.0} M deliveries/cpu-s)  " +
+            $"wall {events / wall.Elapsed.TotalSeconds / 1e6:0.00} M events/s");
+        e2e.Cleanup();
     }
 
     private static void Measure(string what, int n, Action body, bool allocations = false)
