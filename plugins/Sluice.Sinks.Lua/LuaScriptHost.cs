@@ -67,7 +67,7 @@ internal sealed class LuaScriptHost : IDisposable
     /// <summary>Runs the script over one batch; throws <see cref="LuaScriptError"/> with the script's message (file:line: ...).</summary>
     public void Run(string source, string chunkName, IReadOnlyList<SluiceEvent> batch, TimeSpan timeLimit)
     {
-        _deadline = Stopwatch.GetTimestamp() + (long)(timeLimit.TotalSeconds * Stopwatch.Frequency);
+        Interlocked.Exchange(ref _deadline, Stopwatch.GetTimestamp() + (long)(timeLimit.TotalSeconds * Stopwatch.Frequency));
         var top = _lua.GetTop();
         try
         {
@@ -89,9 +89,12 @@ internal sealed class LuaScriptHost : IDisposable
         }
     }
 
-    private bool PastDeadline => Stopwatch.GetTimestamp() > _deadline;
+    /// <summary>Ends the current run at the hook's next check (any thread may call it).</summary>
+    public void Abort() => Interlocked.Exchange(ref _deadline, 0);
 
-    private TimeSpan Remaining => TimeSpan.FromSeconds(Math.Max(0.05, (_deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
+    private bool PastDeadline => Stopwatch.GetTimestamp() > Volatile.Read(ref _deadline);
+
+    private TimeSpan Remaining => TimeSpan.FromSeconds(Math.Max(0.05, (Volatile.Read(ref _deadline) - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency));
 
     private int Expired(KeraLua.Lua lua)
     {

@@ -39,14 +39,15 @@ internal sealed class LuaSink : IEventSink
         {
             throw new SinkDeliveryException($"cannot read Lua script: {e.Message}", e);
         }
-        if (_running is { IsCompleted: false })
-            throw new SinkDeliveryException($"{_options.ScriptPath}: the previous run is still stuck outside Lua code");
+        await SettlePreviousRunAsync();
 
         var host = _host ??= new LuaScriptHost(_options, _logger);
         var source = _source.Text;
         var run = Task.Factory.StartNew(() => host.Run(source, _chunkName, batch, _options.Timeout),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _running = run;
+        // Cancelling moves the deadline to now: the hook stops the script at its next check.
+        await using var abort = cancellationToken.Register(host.Abort);
         try
         {
             await run.WaitAsync(_options.Timeout + Grace, cancellationToken);
@@ -62,6 +63,20 @@ internal sealed class LuaSink : IEventSink
             _ = run.ContinueWith(_ => host.Dispose(), TaskScheduler.Default);
             throw new SinkDeliveryException($"{_options.ScriptPath}: did not finish within {_options.Timeout.TotalSeconds:0.###} s (stuck outside Lua code)");
         }
+    }
+
+    /// <summary>A run left behind by a cancelled delivery gets a moment to stop; if it does not, its state is abandoned.</summary>
+    private async Task SettlePreviousRunAsync()
+    {
+        if (_running is not { IsCompleted: false } previous) return;
+        try { await previous.WaitAsync(Grace); }
+        catch (TimeoutException)
+        {
+            var host = _host;
+            _host = null;
+            if (host is not null) _ = previous.ContinueWith(_ => host.Dispose(), TaskScheduler.Default);
+        }
+        catch (Exception) { /* its failure was the cancelled delivery's */ }
     }
 
     /// <summary>Lua's <c>name.lua:12: message</c> as <c>PATH line 12: message</c>.</summary>

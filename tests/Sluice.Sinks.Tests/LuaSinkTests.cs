@@ -90,15 +90,31 @@ public sealed class LuaSinkTests : IDisposable
         Assert.Contains("line 2", e.Message);
     }
 
-    [Fact]
-    public async Task A_loop_that_catches_the_time_limit_error_is_still_stopped_and_the_state_stays_usable()
+    [Theory]
+    [InlineData("while true do pcall(function() while true do end end) end\n")]
+    [InlineData("local co = coroutine.create(function() while true do end end)\nwhile true do coroutine.resume(co) end\n")]
+    [InlineData("local f = coroutine.wrap(function() while true do end end)\nf()\n")]
+    public async Task A_loop_that_catches_the_time_limit_error_or_hides_in_a_coroutine_is_still_stopped(string script)
     {
-        var name = Script("stubborn.lua", "while true do pcall(function() while true do end end) end\n");
+        var name = Script("stubborn.lua", script);
         await using var sink = _factory.Create(Context(name, _dir.Path, [Opt("timeout", "300ms")]));
         var e = await Assert.ThrowsAsync<SinkDeliveryException>(() => Deliver(sink));
         Assert.Contains("time limit", e.Message);
         File.WriteAllText(_dir.File(name), "assert(events[1].media == 'cam1')\n");
         await Deliver(sink);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_delivery_stops_the_script_and_the_next_batch_runs_in_time()
+    {
+        var name = Script("spin.lua", "if events[1].media == 'cam1' then while true do end end\n");
+        await using var sink = _factory.Create(Context(name, _dir.Path, [Opt("timeout", "20s")]));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            sink.DeliverAsync(Batch(Event("x", "cam1")), cts.Token).AsTask());
+        await sink.DeliverAsync(Batch(Event("x", "cam2")), CancellationToken.None);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
     }
 
     [Fact]
