@@ -11,7 +11,7 @@ namespace Sluice.Media.Frames;
 /// </summary>
 public readonly struct MediaFrame
 {
-    /// <summary>Creates a frame; the frame takes over one reference of <paramref name="payload"/> only if the creator says so in its own contract.</summary>
+    /// <summary>Creates a frame over <paramref name="payload"/> without adding a reference: whoever holds the buffer's reference decides when to release it.</summary>
     public MediaFrame(int trackId, CodecId codec, long dts, long pts, FrameFlags flags, RentedBuffer payload)
     {
         TrackId = trackId;
