@@ -37,8 +37,8 @@ internal sealed record TemplateSinkSinkOptions(string FilePath, bool Fsync)
             }
             else
             {
-                diagnostics.Error(option.Location, $"'{option.Name}' is not an option of the {Scheme} sink (it knows: {string.Join(", ", Known)})");
-                ok = false;
+                // A warning, not an error: the router may read block options of its own (e.g. timeout).
+                diagnostics.Warning(option.Location, $"'{option.Name}' is not an option of the {Scheme} sink (it knows: {string.Join(", ", Known)})");
             }
         }
 
