@@ -55,7 +55,7 @@ public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("plugin Sluice.TestPlugins.SwapSink 1.0.0 replaced by 2.0.0", outcome.Change.ToString());
         Assert.True(outcome.OldCollected, "the old context is collected");
         Assert.False(outcome.OldContext!.IsAlive);
-        Assert.Contains("Information: plugin Sluice.TestPlugins.SwapSink 1.0.0 unloaded and collected", _folder.Logs.Lines);
+        Assert.Contains(_folder.Logs.Lines, l => l.StartsWith("Information: plugin Sluice.TestPlugins.SwapSink 1.0.0 unloaded and collected (", StringComparison.Ordinal));
 
         // Every call delivered exactly once, in order; v1 until one switch point, v2 after it.
         var delivered = _folder.Services.Delivered.ToArray();
