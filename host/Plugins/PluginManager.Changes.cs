@@ -72,7 +72,8 @@ internal sealed partial class PluginManager
             var undo = old is null
                 ? change with { Kind = PluginChangeKind.Removed, Old = next.Manifest, New = null }
                 : change with { Old = next.Manifest, New = old.Manifest };
-            if (await NotifyAsync(undo, cancellationToken) is { } undoFailure)
+            // Not cancellable: the host must get back to a set that exists.
+            if (await NotifyAsync(undo, CancellationToken.None) is { } undoFailure)
                 _logger.LogError("{Change} (rollback) failed too: {Reason}", undo, undoFailure);
             await _unloader.UnloadAsync(next);
             return new PluginChangeOutcome(change, false, failure);

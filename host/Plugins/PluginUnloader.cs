@@ -51,10 +51,11 @@ internal sealed class PluginUnloader(PluginHostOptions options, ILogger logger)
         await StopServicesAsync(plugin);
         var weak = plugin.Release();
         if (weak is null) return (true, null);
+        var clock = Stopwatch.StartNew();
         var collected = await WaitForCollectionAsync(weak, options.CollectTimeout);
         if (collected)
         {
-            logger.LogInformation("{Plugin} unloaded and collected", plugin.Describe());
+            logger.LogInformation("{Plugin} unloaded and collected ({Milliseconds} ms)", plugin.Describe(), clock.ElapsedMilliseconds);
             ShadowCopier.Delete(plugin.ShadowDirectory);
         }
         else
