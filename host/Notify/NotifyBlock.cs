@@ -31,7 +31,7 @@ internal sealed partial class NotifyBlock
     private int _queued;
     private long _delivered, _deliveredBatches, _failedBatches, _dropped;
     private volatile string? _lastError;
-    private DateTimeOffset? _lastErrorTime;
+    private long _lastErrorUtcMs; // 0: never; a long so stats never read a torn value
 
     public NotifyBlock(BlockSetup setup, NotifyRouterSettings settings, ILogger logger)
     {
@@ -101,7 +101,8 @@ internal sealed partial class NotifyBlock
         var s = Configured;
         return new(s.Options.Name, s.Options.Sink, s.Factory.Name, Math.Max(0, Volatile.Read(ref _queued)),
             Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredBatches), Interlocked.Read(ref _failedBatches),
-            Interlocked.Read(ref _dropped), _resend?.Count ?? 0, _lastError, _lastErrorTime);
+            Interlocked.Read(ref _dropped), _resend?.Count ?? 0, _lastError,
+            Interlocked.Read(ref _lastErrorUtcMs) is > 0 and var ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
     private async Task RunAsync()
@@ -198,7 +199,7 @@ internal sealed partial class NotifyBlock
                 : e.Message;
             Interlocked.Increment(ref _failedBatches);
             _lastError = message;
-            _lastErrorTime = DateTimeOffset.UtcNow;
+            Interlocked.Exchange(ref _lastErrorUtcMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             LogFailure(_logger, setup.Options.Name, batch.Length, message, _resend is null ? "dropped" : "kept for resend");
             return false;
         }

@@ -45,7 +45,7 @@ internal static class Conf
         return options;
     }
 
-    public static async Task WaitUntil(Func<bool> condition, int timeoutMs = 5000, string? what = null)
+    public static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000, string? what = null)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (!condition())
