@@ -23,6 +23,8 @@ internal sealed class LuaScriptHost : IDisposable
     private readonly int _runnerRef;
     // Callbacks handed to native code: kept alive as long as the state.
     private readonly LuaFunction[] _callbacks;
+    private readonly LuaMemoryLimit _memory;
+    private readonly LuaAlloc _allocator;
     private long _deadline;
 
     public LuaScriptHost(LuaSinkOptions options, ILogger logger)
@@ -31,7 +33,10 @@ internal sealed class LuaScriptHost : IDisposable
         _logger = logger;
         _scriptFolder = Path.GetDirectoryName(options.ScriptPath)!;
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
-        _lua = new KeraLua.Lua(openLibs: true);
+        _memory = new LuaMemoryLimit(options.MemoryLimit);
+        _allocator = _memory.Allocator;
+        _lua = new KeraLua.Lua(_allocator, IntPtr.Zero);
+        _lua.OpenLibs();
         _callbacks = [Guard(Expired), Guard(AllowedPath), Guard(MailSend), Guard(HttpPost), Guard(JsonEncode), Guard(JsonDecode), Guard(Log)];
         try
         {
@@ -260,6 +265,7 @@ internal sealed class LuaScriptHost : IDisposable
         _lua.Close();
         _http.Dispose();
         GC.KeepAlive(_callbacks);
+        GC.KeepAlive(_allocator);
     }
 }
 

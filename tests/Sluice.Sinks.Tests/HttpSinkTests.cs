@@ -57,6 +57,7 @@ public sealed class HttpSinkTests : IDisposable
             ids.AddRange(doc.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!));
         }
         Assert.Equal(first.Concat(second).Select(e => e.Id), ids);
+        Assert.Equal(requests[0].ConnectionId, requests[1].ConnectionId); // one kept-alive connection
         Assert.Equal(first[0].ToJson(), JsonDocument.Parse(requests[0].Body).RootElement[0].GetRawText());
     }
 

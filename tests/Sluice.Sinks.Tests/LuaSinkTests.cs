@@ -118,6 +118,17 @@ public sealed class LuaSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_script_over_its_memory_limit_fails_and_the_next_batch_runs()
+    {
+        var name = Script("hog.lua", "local t = {}\nfor i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end\n");
+        await using var sink = _factory.Create(Context(name, _dir.Path, [Opt("memory", "8M"), Opt("timeout", "5s")]));
+        var e = await Assert.ThrowsAsync<SinkDeliveryException>(() => Deliver(sink));
+        Assert.Contains("not enough memory", e.Message);
+        File.WriteAllText(_dir.File(name), "assert(#events == 1)\n");
+        await Deliver(sink);
+    }
+
+    [Fact]
     public async Task The_sandbox_removes_os_execute_and_file_writes_unless_the_block_is_unsafe()
     {
         File.WriteAllText(_dir.File("data.txt"), "hello");

@@ -16,7 +16,7 @@ internal sealed class HttpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    public sealed record Received(string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+    public sealed record Received(string Path, string Query, IReadOnlyDictionary<string, string> Headers, byte[] Body, string ConnectionId);
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
@@ -39,7 +39,8 @@ internal sealed class HttpReceiver : IAsyncDisposable
             using var ms = new MemoryStream();
             await ctx.Request.Body.CopyToAsync(ms);
             receiver!.Requests.Enqueue(new Received(ctx.Request.Path, ctx.Request.QueryString.Value ?? "",
-                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), ms.ToArray()));
+                ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), ms.ToArray(),
+                ctx.Connection.Id));
             await receiver.Respond(ctx);
         });
         await app.StartAsync();
