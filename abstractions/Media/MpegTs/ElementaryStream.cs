@@ -15,7 +15,7 @@ internal sealed partial class ElementaryStream : IDisposable
     private readonly TsDemuxer _owner;
     private byte[] _pes;
     private int _fill;
-    private int _expected;          // whole PES length incl. 6-byte prefix, 0 when unbounded
+    private int _expected;          // whole PES length incl. 6-byte prefix, 0 when unbounded, -1 before the prefix is in
     private bool _active;
     private bool _randomAccess;
     private bool _lostData;
@@ -63,19 +63,21 @@ internal sealed partial class ElementaryStream : IDisposable
             if (_active) FinishPes(endOfStream: false);
             _active = true;
             _fill = 0;
-            _expected = 0;
+            _expected = -1; // known once the 6-byte prefix is in (it may straddle packets)
             _randomAccess = randomAccess;
-            if (payload.Length < 6 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1)
+        }
+        if (!_active || !Append(payload)) return;
+        if (_expected < 0 && _fill >= 6)
+        {
+            if (_pes[0] != 0 || _pes[1] != 0 || _pes[2] != 1)
             {
                 _owner.Stats.PesErrors++;
                 _active = false;
                 return;
             }
-            var length = BinaryPrimitives.ReadUInt16BigEndian(payload[4..]);
+            var length = BinaryPrimitives.ReadUInt16BigEndian(_pes.AsSpan(4));
             _expected = length == 0 ? 0 : 6 + length;
         }
-        if (!_active) return;
-        if (!Append(payload)) return;
         if (_expected > 0 && _fill >= _expected)
         {
             FinishPes(endOfStream: false);
@@ -114,6 +116,11 @@ internal sealed partial class ElementaryStream : IDisposable
 
     private void FinishPes(bool endOfStream)
     {
+        if (_expected < 0)
+        {
+            _owner.Stats.PesErrors++;
+            return;
+        }
         var end = _expected > 0 ? _expected : _fill;
         if (end > _fill)
         {

@@ -15,6 +15,7 @@ public sealed partial class TsDemuxer : IDisposable
     private readonly List<ElementaryStream> _streams = [];
     private readonly byte[] _partial = new byte[TsConstants.PacketSize];
     private int _partialLength;
+    private bool _disposed;
 
     /// <summary>Creates a demuxer that delivers to <paramref name="sink"/>.</summary>
     public TsDemuxer(IFrameSink sink, TsDemuxerOptions? options = null)
@@ -40,9 +41,10 @@ public sealed partial class TsDemuxer : IDisposable
     public long GetContinuityErrors(int pid) =>
         pid is >= 0 and < TsConstants.PidCount ? _pids[pid]?.ContinuityErrors ?? 0 : 0;
 
-    /// <summary>Feeds the next chunk of the transport stream.</summary>
+    /// <summary>Feeds the next chunk of the transport stream (any length, packets may straddle chunks).</summary>
     public void Feed(ReadOnlySpan<byte> data)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Stats.Bytes += data.Length;
         if (_partialLength > 0)
         {
@@ -72,13 +74,16 @@ public sealed partial class TsDemuxer : IDisposable
     /// <summary>End of input: emits the frames still being assembled (unbounded video PES, last audio PES).</summary>
     public void Flush()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _partialLength = 0;
         foreach (var stream in _streams) stream.Flush();
     }
 
-    /// <summary>Returns the pooled assembly buffers.</summary>
+    /// <summary>Returns the pooled assembly buffers; the demuxer cannot be fed afterwards.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (var stream in _streams) stream.Dispose();
         _streams.Clear();
     }

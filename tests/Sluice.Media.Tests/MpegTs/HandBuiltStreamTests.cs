@@ -56,6 +56,21 @@ public sealed class HandBuiltStreamTests
         Assert.Equal(duplicates, demuxer.Stats.DuplicatePackets);
     }
 
+    [Fact]
+    public void Demuxer_Should_ReadAPesHeaderThatStraddlesTwoPackets()
+    {
+        var ts = Tables();
+        var cc = 0;
+        var frame = Adts(Enumerable.Range(0, 200).Select(i => (byte)i).ToArray());
+        Pes(ts, ref cc, frame, pts: 90_000, firstPacketPayload: 3); // only 00 00 01 in the first packet
+        Pes(ts, ref cc, frame, pts: 91_920, firstPacketPayload: 8);
+
+        using var sink = TsFiles.Demux([.. ts], out var demuxer);
+        Assert.Equal([90_000L, 91_920], sink.Frames.Select(f => f.Pts));
+        Assert.All(sink.Frames, f => Assert.Equal(frame.AsSpan(7).ToArray(), f.Data.ToArray()));
+        Assert.Equal(0, demuxer.Stats.PesErrors);
+    }
+
     private static byte[] Adts(byte[] raw)
     {
         var frame = new byte[7 + raw.Length];
@@ -78,7 +93,7 @@ public sealed class HandBuiltStreamTests
     }
 
     /// <summary>Writes one audio PES (PTS only, bounded length) as packets with adaptation-field stuffing.</summary>
-    private static void Pes(List<byte> ts, ref int cc, byte[] payload, long pts)
+    private static void Pes(List<byte> ts, ref int cc, byte[] payload, long pts, int firstPacketPayload = 184)
     {
         byte[] header =
         [
@@ -86,9 +101,9 @@ public sealed class HandBuiltStreamTests
             (byte)(0x21 | ((pts >> 29) & 0x0E)), (byte)(pts >> 22), (byte)(((pts >> 14) & 0xFE) | 1), (byte)(pts >> 7), (byte)(((pts << 1) & 0xFE) | 1),
         ];
         byte[] pes = [.. header, .. payload];
-        for (var offset = 0; offset < pes.Length; offset += 184)
+        for (var offset = 0; offset < pes.Length;)
         {
-            var chunk = Math.Min(184, pes.Length - offset);
+            var chunk = Math.Min(offset == 0 ? firstPacketPayload : 184, pes.Length - offset);
             var stuffing = 184 - chunk;
             ts.Add(0x47);
             ts.Add((byte)((offset == 0 ? 0x40 : 0) | (AudioPid >> 8)));
@@ -105,6 +120,7 @@ public sealed class HandBuiltStreamTests
                 }
             }
             ts.AddRange(pes.AsSpan(offset, chunk).ToArray());
+            offset += chunk;
         }
     }
 }
