@@ -7,7 +7,7 @@ namespace Sluice.PluginTemplate.Plugin;
 /// shape (argument count, no block, written once); this binds its meaning and reports every problem
 /// at the place it was written.
 /// </summary>
-public sealed class TemplatePluginConfigSection : IConfigSection
+internal sealed class TemplatePluginConfigSection : IConfigSection
 {
     public const string GreetingDirective = "templateplugin_greeting";
 

@@ -6,7 +6,7 @@ namespace Sluice.PluginTemplate.Plugin;
 /// </summary>
 /// <param name="Greeting">The text to log.</param>
 /// <param name="Every">How often to repeat it; null: once, when the service starts.</param>
-public sealed record TemplatePluginOptions(string Greeting, TimeSpan? Every)
+internal sealed record TemplatePluginOptions(string Greeting, TimeSpan? Every)
 {
     /// <summary>What applies when the directive is not written.</summary>
     public static TemplatePluginOptions Default { get; } = new("Hello from Sluice.PluginTemplate.Plugin", null);

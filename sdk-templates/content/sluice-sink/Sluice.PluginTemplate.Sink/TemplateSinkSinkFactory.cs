@@ -7,7 +7,7 @@ namespace Sluice.PluginTemplate.Sink;
 /// The sink type: claims <c>templatesink://PATH</c> specs of notify blocks, checks them when the
 /// configuration is validated and creates one <see cref="TemplateSinkSink"/> per block.
 /// </summary>
-public sealed class TemplateSinkSinkFactory : IEventSinkFactory
+internal sealed class TemplateSinkSinkFactory : IEventSinkFactory
 {
     public string Name => "templatesink";
 
