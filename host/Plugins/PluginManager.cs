@@ -31,7 +31,9 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     /// <param name="onChange">
     /// Called for every change after the first load, with <see cref="All{T}"/> already answering with
     /// the new set: re-apply the configuration, switch runtime objects over and drain the old ones.
-    /// Throwing rolls an addition or replacement back.
+    /// Throwing rolls an addition or replacement back. Runs under the manager's lock: it must not call
+    /// <see cref="LoadAllAsync"/>, <see cref="RescanAsync"/> or <see cref="StartServicesAsync"/>
+    /// (<see cref="All{T}"/> and <see cref="Plugins"/> are lock-free and fine).
     /// </param>
     /// <param name="core">The host's own contributions, listed before every plugin's.</param>
     public PluginManager(
