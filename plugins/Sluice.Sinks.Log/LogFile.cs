@@ -7,6 +7,7 @@ namespace Sluice.Sinks.Log;
 internal sealed class LogFile(string path) : IDisposable
 {
     private FileStream? _stream;
+    private string? _openedAs; // where /proc says the file was right after opening (symlinks resolved)
 
     public FileStream Stream => _stream ?? throw new InvalidOperationException("log file is not open");
 
@@ -23,13 +24,14 @@ internal sealed class LogFile(string path) : IDisposable
             Share = FileShare.ReadWrite | FileShare.Delete,
             BufferSize = 64 * 1024,
         });
+        _openedAs = OpenFilePath(_stream);
     }
 
     private bool StillCurrent(FileStream stream)
     {
         var info = new FileInfo(path);
         if (!info.Exists) return false;
-        if (OpenFilePath(stream) is { } where && where != path) return false; // moved or deleted
+        if (OpenFilePath(stream) is { } where && where != _openedAs) return false; // moved or deleted
         var length = stream.Length;
         if (info.Length != length) return false;                          // another file now sits at the path
         if (length < stream.Position) stream.Seek(0, SeekOrigin.End);       // truncated in place (copytruncate)

@@ -97,6 +97,23 @@ public sealed class EmailSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Credentials_in_the_url_log_in_and_wrong_ones_fail_the_delivery()
+    {
+        await using var smtp = await SmtpServer.StartAsync(SmtpServer.Security.PlainWithAuth);
+        var password = Uri.EscapeDataString(SmtpServer.Password);
+        await using (var sink = _factory.Create(Context($"smtp://{SmtpServer.User}:{password}@127.0.0.1:{smtp.Port}", _dir.Path, [Opt("to", "admin@my.cdn")])))
+            await sink.DeliverAsync(TwoEvents(), CancellationToken.None);
+        Assert.Equal(SmtpServer.User, Assert.Single(await smtp.WaitForMessagesAsync(1)).User);
+
+        // aiosmtpd answers a failed AUTH slowly: the sink's timeout bounds the wait either way.
+        await using var wrong = _factory.Create(Context($"smtp://{SmtpServer.User}:nope@127.0.0.1:{smtp.Port}", _dir.Path,
+            [Opt("to", "admin@my.cdn"), Opt("timeout", "2s")]));
+        var e = await Assert.ThrowsAsync<SinkDeliveryException>(() => wrong.DeliverAsync(TwoEvents(), CancellationToken.None).AsTask());
+        Assert.DoesNotContain("nope", e.Message);
+        Assert.Equal(1, smtp.MessageCount);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_fails_the_delivery()
     {
         await using var sink = _factory.Create(Context("smtp://127.0.0.1:1", _dir.Path, [Opt("to", "admin@my.cdn")]));

@@ -114,7 +114,7 @@ public sealed class LuaSinkTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             sink.DeliverAsync(Batch(Event("x", "cam1")), cts.Token).AsTask());
         await sink.DeliverAsync(Batch(Event("x", "cam2")), CancellationToken.None);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]

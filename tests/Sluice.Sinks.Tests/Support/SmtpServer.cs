@@ -12,11 +12,15 @@ namespace Sluice.Sinks.Tests.Support;
 /// </summary>
 internal sealed class SmtpServer : IAsyncDisposable
 {
-    public enum Security { Plain, StartTls, ImplicitTls }
+    public enum Security { Plain, StartTls, ImplicitTls, PlainWithAuth }
+
+    /// <summary>The only login <see cref="Security.PlainWithAuth"/> accepts.</summary>
+    public const string User = "alerts", Password = "s3cr:et";
 
     private const string Script = """
         import json, os, ssl, sys
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
         out, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
         class Saver:
             n = 0
@@ -27,11 +31,17 @@ internal sealed class SmtpServer : IAsyncDisposable
                     f.write(envelope.original_content or envelope.content)
                 with open(base + ".json", "w") as f:
                     json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
-                               "tls": getattr(session, "ssl", None) is not None}, f)
+                               "tls": getattr(session, "ssl", None) is not None,
+                               "user": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None}, f)
                 os.rename(base + ".eml.tmp", base + ".eml")
                 return "250 OK"
+        def authenticate(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"alerts" and auth_data.password == b"s3cr:et"
+            return AuthResult(success=ok, auth_data=auth_data)
         kwargs = {}
-        if mode != "plain":
+        if mode == "auth":
+            kwargs = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False}
+        elif mode != "plain":
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(sys.argv[4], sys.argv[5])
             kwargs = {"tls_context": ctx} if mode == "starttls" else {"ssl_context": ctx}
@@ -58,7 +68,7 @@ internal sealed class SmtpServer : IAsyncDisposable
         for (var attempt = 0; ; attempt++)
         {
             var port = FreePort();
-            var mode = security switch { Security.StartTls => "starttls", Security.ImplicitTls => "smtps", _ => "plain" };
+            var mode = security switch { Security.StartTls => "starttls", Security.ImplicitTls => "smtps", Security.PlainWithAuth => "auth", _ => "plain" };
             var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { script, folder.File("mail"), port.ToString(), mode }) psi.ArgumentList.Add(a);
             if (certPem is not null) { psi.ArgumentList.Add(certPem); psi.ArgumentList.Add(keyPem!); }
@@ -79,7 +89,7 @@ internal sealed class SmtpServer : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public sealed record Message(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, bool Tls,
+    public sealed record Message(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, bool Tls, string? User,
         IReadOnlyDictionary<string, string> Headers, string Body);
 
     /// <summary>Waits (bounded) until <paramref name="count"/> messages arrived and returns them in order.</summary>
@@ -113,7 +123,7 @@ internal sealed class SmtpServer : IAsyncDisposable
             body = Encoding.UTF8.GetString(Convert.FromBase64String(body.Replace("\n", ""))).Replace("\r\n", "\n");
         var root = envelope.RootElement;
         return new Message(root.GetProperty("from").GetString()!, root.GetProperty("to").EnumerateArray().Select(e => e.GetString()!).ToList(),
-            root.GetProperty("tls").GetBoolean(), headers, body);
+            root.GetProperty("tls").GetBoolean(), root.GetProperty("user").GetString(), headers, body);
     }
 
     public async ValueTask DisposeAsync()
