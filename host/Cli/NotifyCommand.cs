@@ -59,7 +59,7 @@ internal static class NotifyCommand
     private static string ToText(NotifyBenchResult r) =>
         $"events {r.Events} in {r.Seconds:0.000}s; emitted {r.EmittedPerSecond:N0}/s; emit p50 {r.EmitNsP50:0} ns, p99 {r.EmitNsP99:0} ns"
         + (r.Drained ? "" : " (sinks did not drain in time)")
-        + string.Concat(r.Delivered.Select(d => $"\n  {d.Key}: delivered {d.Value}"));
+        + string.Concat(r.Delivered.Select(d => $"\n  {d.Key}: delivered {d.Value}, dropped {r.Dropped.GetValueOrDefault(d.Key)}"));
 
     private static async Task<NotifyOptions?> LoadNotifyOptionsAsync(OfflineHost host)
     {

@@ -8,7 +8,8 @@ namespace Sluice.Host.Notify;
 
 /// <summary>What <c>sluice notify bench</c> measured.</summary>
 internal sealed record NotifyBenchResult(int Events, double Seconds, double EmitSeconds,
-    IReadOnlyDictionary<string, long> Delivered, double EmitNsP50, double EmitNsP99, bool Drained)
+    IReadOnlyDictionary<string, long> Delivered, double EmitNsP50, double EmitNsP99, bool Drained,
+    IReadOnlyDictionary<string, long> Dropped)
 {
     public double EmittedPerSecond => Events / Math.Max(EmitSeconds, 1e-9);
 
@@ -27,6 +28,10 @@ internal sealed record NotifyBenchResult(int Events, double Seconds, double Emit
             w.WriteNumber("emit_ns_p50", Math.Round(EmitNsP50));
             w.WriteNumber("emit_ns_p99", Math.Round(EmitNsP99));
             w.WriteBoolean("drained", Drained);
+            // Events a block could not take (queue full) or lost on failure: sizing needs both figures.
+            w.WriteStartObject("dropped");
+            foreach (var (name, n) in Dropped) w.WriteNumber(name, n);
+            w.WriteEndObject();
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -55,7 +60,7 @@ internal static class NotifyBench
 
     public static async Task<NotifyBenchResult> RunAsync(EventRouter router, int events, TimeSpan? drainTimeout = null, CancellationToken ct = default)
     {
-        var before = router.Stats().ToDictionary(s => s.Name, s => s.Delivered);
+        var before = router.Stats().ToDictionary(s => s.Name);
         var samples = new long[events];
         var mix = Mix();
         var started = Stopwatch.GetTimestamp();
@@ -74,10 +79,12 @@ internal static class NotifyBench
             await Task.Delay(2, ct);
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var delivered = router.Stats().ToDictionary(s => s.Name, s => s.Delivered - before.GetValueOrDefault(s.Name));
+        var after = router.Stats();
+        var delivered = after.ToDictionary(s => s.Name, s => s.Delivered - (before.TryGetValue(s.Name, out var b) ? b.Delivered : 0));
+        var dropped = after.ToDictionary(s => s.Name, s => s.Dropped - (before.TryGetValue(s.Name, out var b) ? b.Dropped : 0));
         Array.Sort(samples);
         double Percentile(double p) => events == 0 ? 0 : samples[Math.Min(events - 1, (int)(p * events))] * 1e9 / Stopwatch.Frequency;
-        return new(events, seconds, emitSeconds, delivered, Percentile(0.50), Percentile(0.99), drained);
+        return new(events, seconds, emitSeconds, delivered, Percentile(0.50), Percentile(0.99), drained, dropped);
     }
 
     private delegate void Emit(IEventEmitter emitter, string media);

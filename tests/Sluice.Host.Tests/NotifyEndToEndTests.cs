@@ -108,4 +108,31 @@ public sealed class NotifyEndToEndTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public async Task Notify_bench_reports_delivered_per_block_after_draining()
+    {
+        var dir = Directory.CreateTempSubdirectory("sluice-bench-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "b.conf");
+            await File.WriteAllTextAsync(path, """
+                notify streams { sink log://streams.jsonl; only event=stream_started,stream_stopped; }
+                notify quiet { sink log://quiet.jsonl; only event=never_emitted; }
+                """);
+            var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync("notify", "bench", "-c", path, "--events", "20000", "--json");
+            Assert.True(code == 0, stderr);
+            using var doc = JsonDocument.Parse(stdout);
+            var r = doc.RootElement;
+            Assert.Equal(20000, r.GetProperty("events").GetInt32());
+            Assert.True(r.GetProperty("emitted_per_s").GetDouble() > 0);
+            Assert.True(r.GetProperty("emit_ns_p99").GetDouble() >= r.GetProperty("emit_ns_p50").GetDouble());
+            // The synthetic mix has stream_started and stream_stopped once in every ten events.
+            Assert.Equal(4000, r.GetProperty("delivered").GetProperty("streams").GetInt64());
+            Assert.Equal(0, r.GetProperty("delivered").GetProperty("quiet").GetInt64());
+            var lines = await File.ReadAllLinesAsync(Path.Combine(dir, "streams.jsonl"));
+            Assert.Equal(4000, lines.Length);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }
