@@ -6,7 +6,7 @@ namespace Sluice.Sources.Shared;
 /// Between a demuxer and the stream: shifts timestamps by <see cref="Offset"/> (looping files),
 /// keeps each track's DTS increasing (a big step back re-bases the whole timeline after the
 /// furthest frame, a small one is nudged forward), forwards a track only when it really changed
-/// (a new demuxer per loop announces the same tracks again) and tells the pacer each DTS.
+/// (a new demuxer per loop announces the same tracks again, first without configuration) and tells the pacer each DTS.
 /// </summary>
 internal sealed class TimelineSink : IFrameSink
 {
@@ -38,7 +38,8 @@ internal sealed class TimelineSink : IFrameSink
 
     public void OnTrack(TrackInfo track)
     {
-        if (_tracks.TryGetValue(track.TrackId, out var known) && TrackComparer.SameConfiguration(known, track)) return;
+        if (_tracks.TryGetValue(track.TrackId, out var known)
+            && (TrackComparer.SameConfiguration(known, track) || TrackComparer.IsBareRepeat(known, track))) return;
         _tracks[track.TrackId] = track;
         _output.OnTrack(track);
     }

@@ -9,6 +9,10 @@ internal static class TrackComparer
         a.Codec == b.Codec && a.StreamType == b.StreamType && a.ProgramNumber == b.ProgramNumber
         && SameVideo(a.Video, b.Video) && SameAudio(a.Audio, b.Audio);
 
+    /// <summary>The same codec announced again without its configuration (a PMT seen before the parameter sets).</summary>
+    public static bool IsBareRepeat(TrackInfo known, TrackInfo track) =>
+        track.Codec == known.Codec && track.Video is null && track.Audio is null && (known.Video is not null || known.Audio is not null);
+
     private static bool SameVideo(VideoConfig? a, VideoConfig? b) =>
         a is null || b is null
             ? a is null && b is null
