@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Sluice.Media.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
@@ -5,7 +6,7 @@ using static Sluice.Sources.Tests.Support.Sources;
 namespace Sluice.Sources.Tests;
 
 [Collection(MediaCollection.Name)]
-public sealed class FakeSourceTests
+public sealed class FakeSourceTests(ITestOutputHelper log)
 {
     [Fact]
     public async Task Fake_source_delivers_h264_640x360_and_aac_in_real_time_with_a_keyframe_every_two_seconds()
@@ -34,6 +35,7 @@ public sealed class FakeSourceTests
         Assert.NotEmpty(output.FramesOf(CodecId.Aac));
 
         var (media, wall) = Pace(frames);
+        log.WriteLine($"fake: {media:0.000} s of media in {wall:0.000} s wall (ratio {media / wall:0.000}), first frame after {frames[0].Wall.TotalMilliseconds:0} ms, {keyframes.Count} keyframes");
         Assert.InRange(media / wall, 0.85, 1.15);
     }
 
