@@ -40,6 +40,59 @@ public sealed class FFmpegSourceTests(MediaFiles media)
     }
 
     [Fact]
+    public async Task An_rtmp_stream_is_pulled_from_a_real_rtmp_server()
+    {
+        // ffmpeg itself serves RTMP here: in listen mode it waits for one player and sends it the clip three times.
+        var port = FreePorts.Tcp();
+        var url = $"rtmp://127.0.0.1:{port}/live/cam";
+        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "2", "-i", media.ClipTs,
+                     "-c", "copy", "-f", "flv", "-listen", "1", "-timeout", "15", url])
+            info.ArgumentList.Add(a);
+        using var server = Process.Start(info)!;
+        _ = server.StandardError.ReadToEndAsync();
+        try
+        {
+            var output = new CollectingOutput();
+            for (var attempt = 1; ; attempt++)
+            {
+                // Like the stream registry, retry while the server is still starting to listen.
+                await using var source = Create(Context(url, options: new Dictionary<string, string> { ["timeout"] = "5" }));
+                try
+                {
+                    await source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+                    break;
+                }
+                catch (Exception e) when (attempt < 10 && output.ConnectedCount == 0 && e.Message.Contains("refused"))
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            Assert.Empty(output.Violations);
+            var video = Assert.Single(output.CurrentTracks, t => t.Codec == CodecId.H264);
+            Assert.Equal((320, 180), (video.Video!.Width, video.Video.Height));
+            Assert.Single(output.CurrentTracks, t => t.Codec == CodecId.Aac);
+            Assert.True(output.FramesOf(CodecId.H264).Count >= 2 * MediaFiles.Fps, $"{output.FramesOf(CodecId.H264).Count} video frames");
+            AssertIncreasing(output.Frames);
+        }
+        finally
+        {
+            if (!server.HasExited) server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_rtsp_camera_that_refuses_the_connection_is_an_error_from_ffmpeg()
+    {
+        await using var source = Create(Context($"rtsp://127.0.0.1:{FreePorts.Tcp()}/stream1"));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Contains("Connection refused", error.Message);
+    }
+
+    [Fact]
     public async Task Ffmpeg_exits_by_itself_when_the_reading_end_of_its_pipe_closes()
     {
         // What protects the host's children when the host dies without killing them: the kernel
