@@ -13,6 +13,8 @@ namespace Sluice.Sources.Files;
 /// </summary>
 internal sealed class TsFileSource(string path, ILogger logger) : IMediaSource
 {
+    private const long MinPassTicks = Timestamps.ClockRate / 100;
+
     public async Task RunAsync(ISourceOutput output, CancellationToken cancellationToken)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"file not found: {path}", path);
@@ -24,6 +26,7 @@ internal sealed class TsFileSource(string path, ILogger logger) : IMediaSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             var framesBefore = timeline.Frames;
+            var offsetBefore = timeline.Offset;
             await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, useAsync: true))
             {
                 using var demuxer = new TsDemuxer(start);
@@ -36,6 +39,9 @@ internal sealed class TsFileSource(string path, ILogger logger) : IMediaSource
             }
             if (timeline.Frames == framesBefore)
                 throw new InvalidDataException($"{path}: no H.264/H.265/AAC/MP3/Opus frames found in this MPEG-TS file");
+            // A file whose timestamps do not advance would loop as fast as the disk allows.
+            if (timeline.End - (start.EarliestDts + offsetBefore) < MinPassTicks)
+                throw new InvalidDataException($"{path}: its timestamps cover less than 10 ms, too short to play as a loop");
             // The next pass starts again at the file's earliest DTS: shift it to where this pass ended.
             start.Learning = false;
             timeline.Offset = timeline.End - start.EarliestDts;

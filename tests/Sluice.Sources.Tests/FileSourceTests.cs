@@ -63,6 +63,29 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
         Assert.Contains("no H.264", error.Message);
     }
 
+    [Fact]
+    public async Task A_ts_file_with_a_single_frame_fails_instead_of_looping_at_full_speed()
+    {
+        var path = Path.Combine(media.Folder, "one-frame.ts");
+        var clip = await File.ReadAllBytesAsync(media.ClipTs);
+        // PAT, PMT and the packets of the first video access unit (the demuxer flushes it at the end of the pass).
+        var packets = new List<byte[]>();
+        var videoStarts = 0;
+        for (var i = 0; i + 188 <= clip.Length && videoStarts < 2; i += 188)
+        {
+            var pid = ((clip[i + 1] & 0x1F) << 8) | clip[i + 2];
+            if (pid == 0x100 && (clip[i + 1] & 0x40) != 0 && ++videoStarts == 2) break;
+            if (pid is 0 or 0x1000 or 0x100) packets.Add(clip[i..(i + 188)]);
+        }
+        await File.WriteAllBytesAsync(path, packets.SelectMany(p => p).ToArray());
+        await using var source = Create(Context("file://" + path));
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(
+            () => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("too short", error.Message);
+    }
+
     /// <summary>Three or more passes: each track announced once, DTS increasing with one frame step, also across the loop point.</summary>
     private static void AssertLoopedSmoothly(CollectingOutput output)
     {
