@@ -1,0 +1,41 @@
+using Sluice.Media.Streams;
+using Sluice.Sources.Shared;
+
+namespace Sluice.Sources.FFmpeg;
+
+/// <summary>
+/// Inputs read by ffmpeg: <c>rtsp://</c>, <c>rtsps://</c>, <c>rtmp://</c>, <c>rtmps://</c> (pull),
+/// <c>hls://</c> and <c>hlss://</c> (HLS over http/https), <c>srt://</c>, and plain
+/// <c>http(s)://</c> URLs of <c>.m3u8</c> playlists.
+/// </summary>
+internal sealed class FFmpegSourceFactory : IMediaSourceFactory
+{
+    public string Name => "ffmpeg";
+
+    public IReadOnlyList<string> Schemes { get; } = ["rtsp", "rtsps", "rtmp", "rtmps", "hls", "hlss", "srt", "http", "https"];
+
+    public bool Claims(Uri url) => url.Scheme.ToLowerInvariant() switch
+    {
+        "http" or "https" => url.AbsolutePath.EndsWith(".m3u8", StringComparison.OrdinalIgnoreCase),
+        var scheme => Schemes.Contains(scheme),
+    };
+
+    public string? Validate(SourceContext context)
+    {
+        try
+        {
+            _ = FFmpegInput.From(context);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
+
+    public IMediaSource Create(SourceContext context)
+    {
+        var input = FFmpegInput.From(context);
+        return new FFmpegTsSource(input.Executable, input.Arguments(), context.Logger, pace: false);
+    }
+}

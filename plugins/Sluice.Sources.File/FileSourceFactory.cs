@@ -1,0 +1,45 @@
+using Sluice.Media.Streams;
+using Sluice.Sources.Shared;
+
+namespace Sluice.Sources.Files;
+
+/// <summary>
+/// <c>file://PATH</c>: relative paths (<c>file://vod/bunny.mp4</c>) resolve against the configuration's
+/// folder, <c>file:///abs/path</c> is absolute. <c>.ts</c>/<c>.m2ts</c>/<c>.mts</c> files are read in managed
+/// code; other containers (mp4, mkv, flv, mov...) are remuxed by <c>ffmpeg -re -stream_loop -1</c>.
+/// </summary>
+internal sealed class FileSourceFactory : IMediaSourceFactory
+{
+    private static readonly string[] TsExtensions = [".ts", ".m2ts", ".mts", ".mpegts"];
+
+    public string Name => "file";
+
+    public IReadOnlyList<string> Schemes { get; } = ["file"];
+
+    public string? Validate(SourceContext context)
+    {
+        var path = FilePath(context);
+        return System.IO.File.Exists(path) ? null : $"{context.UrlText}: file not found: {path}";
+    }
+
+    public IMediaSource Create(SourceContext context)
+    {
+        var path = FilePath(context);
+        if (TsExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
+            return new TsFileSource(path, context.Logger);
+        var options = SourceOptions.From(context, includeQuery: false);
+        return new FFmpegFileSource(path, FFmpegLocator.Resolve(options), context.Logger);
+    }
+
+    /// <summary>The file an input names: <c>file://</c> stripped, percent-escapes decoded, relative to the config folder.</summary>
+    internal static string FilePath(SourceContext context)
+    {
+        var text = context.UrlText;
+        const string prefix = "file://";
+        var rest = text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? text[prefix.Length..] : context.Url.LocalPath;
+        var query = rest.IndexOf('?');
+        if (query >= 0) rest = rest[..query];
+        rest = Uri.UnescapeDataString(rest);
+        return Path.GetFullPath(Path.IsPathRooted(rest) ? rest : Path.Combine(context.ConfigDirectory, rest));
+    }
+}

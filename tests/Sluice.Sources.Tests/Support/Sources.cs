@@ -1,0 +1,91 @@
+using Sluice.Abstractions.Plugins;
+using Sluice.Media.Frames;
+using Sluice.Media.Streams;
+using Sluice.Sources.Fake;
+using Sluice.Sources.FFmpeg;
+using Sluice.Sources.Files;
+using Sluice.Sources.MpegTs;
+
+namespace Sluice.Sources.Tests.Support;
+
+/// <summary>Creates sources the way the stream registry does, and runs them for a while.</summary>
+internal static class Sources
+{
+    private static readonly ISluicePlugin[] Plugins =
+        [new MpegTsSourcesPlugin(), new FFmpegSourcesPlugin(), new FileSourcesPlugin(), new FakeSourcesPlugin()];
+
+    public static SourceContext Context(string url, string? configDirectory = null, IReadOnlyDictionary<string, string>? options = null) => new()
+    {
+        StreamName = "test",
+        Url = new Uri(url),
+        UrlText = url,
+        ConfigDirectory = configDirectory ?? Directory.GetCurrentDirectory(),
+        Options = options ?? new Dictionary<string, string>(),
+    };
+
+    /// <summary>The one factory among all four plugins that claims the URL.</summary>
+    public static IMediaSourceFactory FactoryFor(string url)
+    {
+        var claiming = Plugins.Select(p => TryFactory(p, url)).Where(f => f is not null).ToList();
+        return Assert.Single(claiming)!;
+    }
+
+    public static IMediaSource Create(SourceContext context)
+    {
+        var factory = FactoryFor(context.UrlText);
+        Assert.Null(factory.Validate(context));
+        return factory.Create(context);
+    }
+
+    /// <summary>
+    /// Runs the source until <paramref name="until"/> holds, then cancels it and checks it stopped
+    /// by cancellation within a bounded time.
+    /// </summary>
+    public static async Task RunUntilAsync(IMediaSource source, CollectingOutput output, Func<CollectingOutput, bool> until,
+        TimeSpan timeout, string what)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => source.RunAsync(output, stop.Token));
+        try
+        {
+            await output.WaitUntilAsync(o => until(o) || run.IsCompleted, timeout, what);
+            if (run.IsCompleted) await run;  // surfaces its exception
+            Assert.True(until(output), $"{what}: the source ended early");
+        }
+        finally
+        {
+            stop.Cancel();
+            var ended = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.Same(run, ended);
+            await source.DisposeAsync();
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    /// <summary>DTS strictly increasing on every track.</summary>
+    public static void AssertIncreasing(IEnumerable<FrameRecord> frames)
+    {
+        foreach (var track in frames.GroupBy(f => f.TrackId))
+        {
+            var list = track.ToList();
+            for (var i = 1; i < list.Count; i++)
+                Assert.True(list[i].Dts > list[i - 1].Dts, $"track {track.Key}: dts {list[i].Dts} after {list[i - 1].Dts} at frame {i}");
+        }
+    }
+
+    /// <summary>Media time of the video matches the wall time it took to arrive (real-time pace).</summary>
+    public static (double Media, double Wall) Pace(IReadOnlyList<FrameRecord> video, double skipSeconds = 0.5)
+    {
+        // Skip the first moments: startup buffering (x264, muxers) may arrive in one burst.
+        var first = video.First(f => f.Wall >= video[0].Wall + TimeSpan.FromSeconds(skipSeconds));
+        var last = video[^1];
+        return ((last.Dts - first.Dts) / (double)Timestamps.ClockRate, (last.Wall - first.Wall).TotalSeconds);
+    }
+
+    private static IMediaSourceFactory? TryFactory(ISluicePlugin plugin, string url)
+    {
+        var builder = new TestPluginBuilder();
+        plugin.Configure(builder);
+        return builder.Sources.SingleOrDefault(f => f.Claims(new Uri(url)));
+    }
+}
