@@ -10,6 +10,7 @@ internal sealed class PidState
     public PidKind Kind { get; }
     public int LastCc = -1;
     public bool DuplicateSeen;
+    public byte[]? LastPacket;      // the previous packet, to tell a true duplicate from a restart
     public long ContinuityErrors;
 
     // PSI section assembly (PAT/PMT PIDs).

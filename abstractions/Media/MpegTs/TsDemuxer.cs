@@ -174,7 +174,7 @@ public sealed partial class TsDemuxer : IDisposable
         }
 
         var hasPayload = (adaptationControl & 1) != 0;
-        if (hasPayload && !CheckContinuity(state, cc, discontinuity)) return;
+        if (hasPayload && !CheckContinuity(state, cc, discontinuity, packet)) return;
         if (!hasPayload || offset >= TsConstants.PacketSize) return;
         if (scrambled)
         {
@@ -195,16 +195,24 @@ public sealed partial class TsDemuxer : IDisposable
     }
 
     /// <summary>Returns false for an allowed duplicate packet (to be skipped).</summary>
-    private bool CheckContinuity(PidState state, int cc, bool discontinuity)
+    /// <remarks>
+    /// A duplicate is the same packet sent again (ISO 13818-1 2.4.3.3), so it must equal the previous one
+    /// byte for byte: an input that restarts with the same counter (a looped file, a restarted encoder)
+    /// is a continuity error, not a duplicate, and its packet is kept.
+    /// </remarks>
+    private bool CheckContinuity(PidState state, int cc, bool discontinuity, ReadOnlySpan<byte> packet)
     {
         var last = state.LastCc;
         state.LastCc = cc;
+        var previous = state.LastPacket ??= new byte[TsConstants.PacketSize];
+        var repeated = last >= 0 && packet.SequenceEqual(previous);
+        packet.CopyTo(previous);
         if (last < 0 || discontinuity)
         {
             state.DuplicateSeen = false;
             return true;
         }
-        if (cc == last && !state.DuplicateSeen)
+        if (cc == last && !state.DuplicateSeen && repeated)
         {
             state.DuplicateSeen = true;
             Stats.DuplicatePackets++;

@@ -57,6 +57,25 @@ public sealed class HandBuiltStreamTests
     }
 
     [Fact]
+    public void Demuxer_Should_KeepThePacket_When_AnInputRestartsWithTheSameCounter()
+    {
+        // A looped file: its counters start over, and the first packet of a PID may carry the same
+        // counter as the last one. That is a restart (one continuity error), not a duplicate to drop.
+        var ts = Tables();
+        var cc = 0;
+        for (var i = 0; i < 4; i++) Pes(ts, ref cc, Adts(new byte[300]), pts: 90_000 + i * 1920);
+        var lastCc = (cc - 1) & 0x0F;
+        var again = Tables();
+        var restart = lastCc;
+        Pes(again, ref restart, Adts(Enumerable.Range(0, 300).Select(i => (byte)i).ToArray()), pts: 90_000 + 4 * 1920);
+
+        using var sink = TsFiles.Demux([.. ts, .. again], out var demuxer);
+        // The repeated PAT/PMT are true duplicates (same bytes); the audio packet with the reused counter is not.
+        Assert.Equal(5, sink.Frames.Count);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => (byte)i), sink.Frames[4].Data.ToArray().Skip(sink.Frames[4].Data.Length - 300));
+    }
+
+    [Fact]
     public void Demuxer_Should_ReadAPesHeaderThatStraddlesTwoPackets()
     {
         var ts = Tables();
