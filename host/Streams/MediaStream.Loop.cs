@@ -57,6 +57,7 @@ internal sealed partial class MediaStream
         {
             while (!stop.IsCancellationRequested)
             {
+                _interrupt = null;
                 var options = _options;
                 if (index >= options.Inputs.Count) index = 0;
                 var outcome = await RunAttemptAsync(options, index, stop);
@@ -116,7 +117,6 @@ internal sealed partial class MediaStream
     private async Task<Outcome> RunAttemptAsync(StreamOptions options, int index, CancellationToken stop)
     {
         var input = options.Inputs[index];
-        _interrupt = null;
         var factory = SourceFactories.Claiming(_factories, input.Url);
         if (factory is null)
         {

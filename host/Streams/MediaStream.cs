@@ -24,6 +24,7 @@ internal sealed partial class MediaStream : IMediaStream
     private volatile TrackInfo[] _tracks = [];
     private volatile StreamInlet? _active;
     private MediaInfo _mediaInfo;
+    private MediaInfo _reportedInfo;
     private bool _hasVideo;
     private bool _stopped;
     private long _lastFrameMs;
@@ -155,9 +156,26 @@ internal sealed partial class MediaStream : IMediaStream
 
     internal void InletStarted(StreamInlet inlet)
     {
-        lock (_gate) _lastFrameMs = Environment.TickCount64;
+        MediaInfo? report;
+        lock (_gate)
+        {
+            _lastFrameMs = Environment.TickCount64;
+            report = ReportInfoLocked();
+        }
         State = "running";
+        if (report is { } m) Emit("stream_media_info", m.ToFields());
         Emit("source_started", new EventField("url", inlet.Url));
+    }
+
+    /// <summary>
+    /// The media info to report, if it changed since the last report. Sources announce tracks one by one
+    /// while connecting, so nothing is reported before the first frame: then the whole set at once.
+    /// </summary>
+    private MediaInfo? ReportInfoLocked()
+    {
+        if (_mediaInfo == _reportedInfo) return null;
+        _reportedInfo = _mediaInfo;
+        return _mediaInfo;
     }
 
     internal void InletTrack(StreamInlet inlet, TrackInfo track)
@@ -170,8 +188,8 @@ internal sealed partial class MediaStream : IMediaStream
             var list = _attemptTracks.Values.OrderBy(t => t.TrackId).ToArray();
             _tracks = list;
             _hasVideo = list.Any(t => t.Kind == MediaKind.Video);
-            var info = MediaInfo.Of(list);
-            if (info != _mediaInfo) changed = _mediaInfo = info;
+            _mediaInfo = MediaInfo.Of(list);
+            if (inlet.Started) changed = ReportInfoLocked();
         }
         if (changed is { } m) Emit("stream_media_info", m.ToFields());
     }
