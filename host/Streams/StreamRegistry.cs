@@ -29,6 +29,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     private IReadOnlyList<LiveOptions> _live = [];
     private IReadOnlyList<IMediaSourceFactory> _factories = [];
     private Task? _housekeeping;
+    private int _disposed;
 
     public StreamRegistry(IEventEmitter events, IPluginContributions contributions, ILoggerFactory? loggerFactory = null,
         StreamRegistrySettings? settings = null)
@@ -204,8 +205,10 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         catch (OperationCanceledException) { }
     }
 
+    /// <summary>Stops every stream. Idempotent: the host disposes it, and so does the service provider that hands it out.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _disposing.Cancel();
         if (_housekeeping is not null) await _housekeeping;
         MediaStream[] all;
