@@ -40,6 +40,7 @@ internal sealed partial class MediaStream
         _factories = factories;
         _interrupt = "reconfigured";
         Emit("stream_reconfigured");
+        RestartIfGaveUp();
     }
 
     /// <summary>The loaded plugins changed: when the factory in use is gone, the attempt restarts with the new one.</summary>
@@ -47,6 +48,16 @@ internal sealed partial class MediaStream
     {
         _factories = factories;
         if (_attemptFactory is { } f && !factories.Contains(f)) _interrupt = "plugin_swapped";
+    }
+
+    /// <summary>A loop that stopped after <c>retry_limit</c> starts over when its configuration changes.</summary>
+    private void RestartIfGaveUp()
+    {
+        lock (_gate)
+        {
+            if (_stopped || !_loop.IsCompleted || _options.IsPublished) return;
+            _loop = Task.Run(() => RunAsync(_stop.Token));
+        }
     }
 
     private async Task RunAsync(CancellationToken stop)

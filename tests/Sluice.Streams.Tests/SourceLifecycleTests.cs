@@ -129,3 +129,50 @@ public sealed class SourceLifecycleTests
         await StreamsFixture.Until(() => f.Source["cam"].Running == 1 && f.Source["cam"].Attempts == 2, "one attempt running after the restart");
     }
 }
+
+public sealed class RetryLimitAndBufferTests
+{
+    [Fact]
+    public async Task A_stream_gives_up_after_retry_limit_failures_and_starts_over_when_reconfigured()
+    {
+        await using var f = new StreamsFixture();
+        f.Source["cam"].Mode = SourceMode.Fail;
+        await f.Apply("stream tv { input test://cam; retry_limit 3; }");
+        await StreamsFixture.Until(() => f.Registry.Running.Single().Snapshot().State == "failed", "state failed");
+        await Task.Delay(600); // longer than any backoff: no further attempt
+        Assert.Equal(3, f.Source["cam"].Attempts);
+
+        f.Source["cam"].Mode = SourceMode.Normal;
+        await f.Apply("stream tv { input test://cam; retry_limit 4; }");
+        await f.Events.WaitFor("source_started", "tv");
+        Assert.Contains("stream_reconfigured", f.Events.Names("tv"));
+    }
+
+    [Fact]
+    public async Task Every_pooled_payload_goes_back_when_readers_and_the_stream_are_done_with_it()
+    {
+        await using var f = await new StreamsFixture().Apply("live pub;");
+        var publisher = f.Registry.Publish("pub/a", "127.0.0.1")!;
+        publisher.OnTrack(TestSourceFactory.Video);
+        var stream = f.Registry.Find("pub/a")!;
+        var reading = stream.Subscribe();
+        var idle = stream.Subscribe(new Sluice.Media.Streams.StreamReaderOptions { Capacity = 4 });
+        var payloads = new List<Sluice.Media.Buffers.RentedBuffer>();
+        for (var n = 0; n < 25; n++)
+        {
+            var buffer = Sluice.Media.Buffers.RentedBuffer.CopyOf(new byte[100]);
+            payloads.Add(buffer.Retain()); // the test's own reference, to watch the count
+            publisher.OnFrame(new Sluice.Media.Frames.MediaFrame(256, Sluice.Media.Frames.CodecId.H264, n * 3600L, n * 3600L,
+                n % 10 == 0 ? Sluice.Media.Frames.FrameFlags.Keyframe : Sluice.Media.Frames.FrameFlags.None, buffer));
+            buffer.Release(); // the producer's reference, as a demuxer releases after OnFrame
+        }
+        Assert.True(payloads[24].ReferenceCount > 1); // held by the GOP cache and the reader queues
+        while (reading.Frames.TryRead(out var fr)) fr.Release();
+        await reading.DisposeAsync();
+        await idle.DisposeAsync(); // releases what it never read
+        await publisher.DisposeAsync();
+        Assert.True(await f.Registry.StopAsync("pub/a")); // empties the GOP cache
+        Assert.All(payloads, p => Assert.Equal(1, p.ReferenceCount));
+        foreach (var p in payloads) p.Release();
+    }
+}
