@@ -257,7 +257,7 @@ internal sealed partial class MediaStream : IMediaStream
             _log.LogWarning("stream {Stream}: the source loop did not stop in time; abandoned", Name);
         }
         catch (OperationCanceledException) { }
-        await DetachPublisherAsync("stream_stopped");
+        await DetachPublisherAsync("stopped");
         lock (_gate)
         {
             _active = null;

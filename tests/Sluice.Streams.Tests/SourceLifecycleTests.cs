@@ -29,11 +29,11 @@ public sealed class SourceLifecycleTests
     [Fact]
     public async Task Silence_reports_frames_timed_out_then_frames_restored_when_frames_return()
     {
-        await using var f = await new StreamsFixture().Apply("stream tv { input test://cam; source_timeout 300ms; }");
+        await using var f = await new StreamsFixture().Apply("stream tv { input test://cam; source_timeout 1s; }");
         await f.Events.WaitFor("source_started", "tv");
         f.Source["cam"].Mode = SourceMode.Silent;
         var timedOut = await f.Events.WaitFor("frames_timed_out", "tv");
-        Assert.Equal("300", timedOut["timeout_ms"]);
+        Assert.Equal("1000", timedOut["timeout_ms"]);
         Assert.False(f.Registry.Find("tv")!.IsProducing);
         f.Source["cam"].Mode = SourceMode.Normal;
         await f.Events.WaitFor("frames_restored", "tv");
@@ -67,7 +67,7 @@ public sealed class SourceLifecycleTests
     {
         await using var f = new StreamsFixture();
         f.Source["main"].Mode = SourceMode.Fail;
-        await f.Apply("stream tv { input test://main; input test://backup; source_timeout 300ms; }");
+        await f.Apply("stream tv { input test://main; input test://backup; source_timeout 1s; }");
 
         var broken = await f.Events.WaitFor("stream_broken_source", "tv");
         Assert.Equal("test source refused", broken["error"]);
