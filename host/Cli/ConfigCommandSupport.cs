@@ -4,6 +4,7 @@ using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
+using Sluice.Host.Streams;
 
 namespace Sluice.Host.Cli;
 
@@ -32,14 +33,17 @@ internal sealed class OfflineHost : IAsyncDisposable
     {
         PluginManager? plugins = null;
         EventRouter? router = null;
+        StreamRegistry? streams = null;
         var configuration = new ConfigurationAccessor();
-        var services = HostServices.Build(NullLoggerFactory.Instance, () => router!, () => plugins!, configuration);
+        var services = HostServices.Build(NullLoggerFactory.Instance, () => router!, () => plugins!, configuration, () => streams!);
         var core = new ContributionSet();
         core.Add<IConfigSection>(new CoreConfigSection());
         core.Add<IConfigSection>(new NotifyConfigSection());
+        core.Add<IConfigSection>(new StreamsConfigSection()); // so `sluice check` validates streams
         plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectory(source) },
             services, NullLoggerFactory.Instance, core: core);
         router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, plugins, NullLoggerFactory.Instance, services);
+        streams = new StreamRegistry(router, plugins); // never applied offline: only there for plugins that ask for it
         await plugins.LoadAllAsync(ct);
         return new OfflineHost(source, plugins, router, services);
     }

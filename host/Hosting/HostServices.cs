@@ -5,6 +5,8 @@ using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
+using Sluice.Host.Streams;
+using Sluice.Media.Streams;
 
 namespace Sluice.Host.Hosting;
 
@@ -15,7 +17,7 @@ namespace Sluice.Host.Hosting;
 internal static class HostServices
 {
     public static ServiceProvider Build(ILoggerFactory loggerFactory, Func<EventRouter> router,
-        Func<PluginManager> plugins, IConfigurationAccessor configuration) =>
+        Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams) =>
         new ServiceCollection()
             .AddSingleton(loggerFactory)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
@@ -23,6 +25,9 @@ internal static class HostServices
             .AddSingleton(_ => router())
             .AddSingleton<IPluginContributions>(_ => plugins())
             .AddSingleton(configuration)
+            .AddSingleton<IStreamRegistry>(_ => streams())
+            .AddSingleton<ISessionTracker>(_ => streams().Sessions)
+            .AddSingleton<IVodLibrary>(_ => streams().Vod)
             .BuildServiceProvider();
 }
 

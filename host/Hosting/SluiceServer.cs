@@ -15,6 +15,7 @@ using Sluice.Host.Events;
 using Sluice.Host.Logging;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
+using Sluice.Host.Streams;
 
 namespace Sluice.Host.Hosting;
 
@@ -44,16 +45,19 @@ internal sealed class SluiceServer : IAsyncDisposable
         _logging = logging;
         _loggerFactory = new SerilogLoggerFactory(logging.Logger);
         _log = _loggerFactory.CreateLogger("Sluice.Host");
-        _services = HostServices.Build(_loggerFactory, () => Router!, () => Plugins!, _configuration);
+        _services = HostServices.Build(_loggerFactory, () => Router!, () => Plugins!, _configuration, () => Streams!);
 
         var core = new ContributionSet();
         core.Add<IConfigSection>(new CoreConfigSection());
         core.Add<IConfigSection>(new NotifyConfigSection());
+        core.Add<IConfigSection>(new StreamsConfigSection());
         Plugins = new PluginManager(
             new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
             _services, _loggerFactory, OnPluginsChangedAsync, core);
         Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, _loggerFactory, _services);
         core.Add<IConfigurationListener>(Router);
+        Streams = new StreamRegistry(Router, Plugins, _loggerFactory);
+        core.Add<IConfigurationListener>(Streams);
         _monitor = new SystemMonitor(Router);
     }
 
@@ -62,6 +66,8 @@ internal sealed class SluiceServer : IAsyncDisposable
     public PluginManager Plugins { get; }
 
     public EventRouter Router { get; }
+
+    public StreamRegistry Streams { get; }
 
     public CoreOptions Core { get; private set; } = new();
 
@@ -239,6 +245,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         app.MapHostApi(this);
         app.MapEventsApi(Router);
         app.MapNotifyApi(Router);
+        app.MapStreamsApi(Streams);
         _pluginEndpoints = new PluginEndpointDataSource(app.Services);
         _pluginEndpoints.Update(Plugins.All<Action<IEndpointRouteBuilder>>());
         ((IEndpointRouteBuilder)app).DataSources.Add(_pluginEndpoints);
@@ -272,6 +279,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             try { await _web.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
             await _web.DisposeAsync();
         }
+        await Streams.DisposeAsync(); // sources are plugin code: stop them before plugins unload
         await Plugins.DisposeAsync();
         await Router.DisposeAsync();
         await _services.DisposeAsync();

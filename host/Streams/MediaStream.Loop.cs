@@ -1,0 +1,308 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Events;
+using Sluice.Media.Frames;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// The one loop that owns a configured stream's source (after MediaMTX's stream/reader model): it tries
+/// the inputs in order, watches the frames, fails over, backs off, and comes back to the primary.
+/// </summary>
+internal sealed partial class MediaStream
+{
+    private volatile StreamOptions _options;
+    private volatile IReadOnlyList<IMediaSourceFactory> _factories;
+    private volatile IMediaSourceFactory? _attemptFactory;
+    private volatile string? _interrupt; // why the current attempt must end now (reconfigured, plugin swapped)
+
+    private enum Ending { Stopped, Failed, Interrupted, PrimaryBack }
+
+    private readonly record struct Outcome(Ending Ending, bool Healthy, string? Url = null, Exception? Error = null);
+
+    /// <summary>Starts the loop (a configured stream) and emits <c>stream_started</c>.</summary>
+    public void Start()
+    {
+        _startedMs = Environment.TickCount64;
+        Emit("stream_started");
+        if (_options.IsPublished || _options.Kind == StreamKind.Published)
+        {
+            State = "waiting";
+            return;
+        }
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>New options for the same name: the current attempt ends and the loop goes on with them; readers stay.</summary>
+    public void Reconfigure(StreamOptions options, IReadOnlyList<IMediaSourceFactory> factories)
+    {
+        _options = options;
+        _factories = factories;
+        _interrupt = "reconfigured";
+        Emit("stream_reconfigured");
+        RestartIfGaveUp();
+    }
+
+    /// <summary>The loaded plugins changed: when the factory in use is gone, the attempt restarts with the new one.</summary>
+    public void UpdateFactories(IReadOnlyList<IMediaSourceFactory> factories)
+    {
+        _factories = factories;
+        if (_attemptFactory is { } f && !factories.Contains(f)) _interrupt = "plugin_swapped";
+    }
+
+    /// <summary>A loop that stopped after <c>retry_limit</c> starts over when its configuration changes.</summary>
+    private void RestartIfGaveUp()
+    {
+        lock (_gate)
+        {
+            if (_stopped || !_loop.IsCompleted || _options.IsPublished) return;
+            _loop = Task.Run(() => RunAsync(_stop.Token));
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var index = 0;
+        var failures = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _interrupt = null;
+                var options = _options;
+                if (index >= options.Inputs.Count) index = 0;
+                var outcome = await RunAttemptAsync(options, index, stop);
+                if (outcome.Ending == Ending.Stopped || stop.IsCancellationRequested) break;
+                if (outcome.Ending == Ending.Interrupted)
+                {
+                    failures = 0;
+                    if (!ReferenceEquals(options, _options)) index = 0;
+                    continue;
+                }
+                if (outcome.Ending == Ending.PrimaryBack)
+                {
+                    Switch(options, index, 0, "primary_recovered");
+                    index = 0;
+                    failures = 0;
+                    continue;
+                }
+                failures = outcome.Healthy ? 1 : failures + 1;
+                var delay = Backoff(failures);
+                if (outcome.Error is { } error)
+                {
+                    _log.LogWarning("stream {Stream}: source {Url} failed: {Error}", Name, outcome.Url, error.Message);
+                    Emit("stream_broken_source", new EventField("url", outcome.Url), new EventField("error", error.Message),
+                        new EventField("retry_in_ms", (long)delay.TotalMilliseconds));
+                }
+                if (options.RetryLimit is { } limit && failures >= limit)
+                {
+                    State = "failed";
+                    _log.LogError("stream {Stream}: {Failures} failed attempts in a row, giving up until reload or API stop", Name, failures);
+                    return;
+                }
+                var next = (index + 1) % options.Inputs.Count;
+                if (next != index) Switch(options, index, next, "failure");
+                index = next;
+                State = "waiting";
+                await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            State = "failed";
+            _log.LogError(e, "stream {Stream}: the source loop failed", Name);
+        }
+    }
+
+    private void Switch(StreamOptions options, int from, int to, string reason) =>
+        Emit("source_switch", new EventField("from", options.Inputs[from].UrlText), new EventField("to", options.Inputs[to].UrlText),
+            new EventField("reason", reason));
+
+    /// <summary>0.5 s, 1 s, 2 s ... up to 10 s (settings), by failures in a row.</summary>
+    internal TimeSpan Backoff(int failures)
+    {
+        var ms = _settings.BackoffInitial.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        return TimeSpan.FromMilliseconds(Math.Min(ms, _settings.BackoffMax.TotalMilliseconds));
+    }
+
+    private async Task<Outcome> RunAttemptAsync(StreamOptions options, int index, CancellationToken stop)
+    {
+        var input = options.Inputs[index];
+        var factory = SourceFactories.Claiming(_factories, input.Url);
+        if (factory is null)
+        {
+            _log.LogError("stream {Stream}: no loaded source reads {Url}", Name, input.UrlText);
+            return new Outcome(Ending.Failed, false);
+        }
+        _attemptFactory = factory;
+        var inlet = new StreamInlet(this, input.UrlText);
+        Activate(inlet);
+        State = "starting";
+        Emit("source_opened", new EventField("url", input.UrlText));
+
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        IMediaSource? source = null;
+        Task run;
+        try
+        {
+            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, _log));
+            var created = source;
+            run = Task.Run(() => created.RunAsync(inlet, attempt.Token), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            run = Task.FromException(e);
+        }
+
+        var (reason, ending) = await SuperviseAsync(options, index, inlet, run, attempt, stop);
+        Activate(null);
+        Exception? error = null;
+        try
+        {
+            await run.WaitAsync(_settings.SourceStopTimeout, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (attempt.IsCancellationRequested) { }
+        catch (TimeoutException)
+        {
+            _log.LogWarning("stream {Stream}: source {Url} ignored cancellation; abandoned", Name, input.UrlText);
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        if (source is not null)
+        {
+            try { await source.DisposeAsync().AsTask().WaitAsync(_settings.SourceStopTimeout, CancellationToken.None); }
+            catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, input.UrlText); }
+        }
+        _attemptFactory = null;
+        if (reason is null)
+        {
+            reason = error is null ? "eof" : "error";
+            ending = Ending.Failed;
+        }
+        var healthy = inlet.Started && Environment.TickCount64 - inlet.FirstFrameMs >= (long)_settings.HealthyAfter.TotalMilliseconds;
+        Emit("source_closed", new EventField("url", input.UrlText), new EventField("reason", reason),
+            new EventField("error", error?.Message));
+        return new Outcome(ending, healthy, input.UrlText, ending == Ending.Failed ? error : null);
+    }
+
+    /// <summary>
+    /// Watches one attempt until it ends by itself (reason null), or has to be ended: stop, interrupt,
+    /// no first frame within <c>source_timeout</c>, silence for two <c>source_timeout</c>s
+    /// (<c>frames_timed_out</c> after the first), or the primary delivering again while on a backup.
+    /// </summary>
+    private async Task<(string? Reason, Ending Ending)> SuperviseAsync(StreamOptions options, int index, StreamInlet inlet, Task run,
+        CancellationTokenSource attempt, CancellationToken stop)
+    {
+        var timeoutMs = (long)options.SourceTimeout.TotalMilliseconds;
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(timeoutMs / 5, 20, 250));
+        var openedMs = Environment.TickCount64;
+        var nextProbeMs = openedMs + (long)_settings.PrimaryProbeInterval.TotalMilliseconds;
+        Task<bool>? probe = null;
+        using var probeStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        try
+        {
+            while (true)
+            {
+                await Task.WhenAny(run, Task.Delay(tick, stop));
+                if (run.IsCompleted) return (null, Ending.Failed);
+                var (reason, ending) = Check(options, inlet, openedMs, timeoutMs, stop);
+                if (reason is null && index > 0)
+                {
+                    var now = Environment.TickCount64;
+                    if (probe is { IsCompleted: true })
+                    {
+                        if (probe.Result) (reason, ending) = ("primary_recovered", Ending.PrimaryBack);
+                        probe = null;
+                    }
+                    else if (probe is null && now >= nextProbeMs)
+                    {
+                        nextProbeMs = now + (long)_settings.PrimaryProbeInterval.TotalMilliseconds;
+                        probe = ProbeAsync(options, probeStop.Token);
+                    }
+                }
+                if (reason is not null)
+                {
+                    attempt.Cancel();
+                    return (reason, ending);
+                }
+            }
+        }
+        finally
+        {
+            probeStop.Cancel();
+            if (probe is not null) await probe.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private (string? Reason, Ending Ending) Check(StreamOptions options, StreamInlet inlet, long openedMs, long timeoutMs, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested) return ("stopped", Ending.Stopped);
+        if (_interrupt is { } why) return (why, Ending.Interrupted);
+        if (!inlet.Started)
+            return Environment.TickCount64 - openedMs > timeoutMs ? ("timeout", Ending.Failed) : (null, Ending.Failed);
+        var silence = SilenceMs();
+        if (silence > 2 * timeoutMs) return ("frames_timed_out", Ending.Failed);
+        if (silence > timeoutMs && MarkTimedOut())
+            Emit("frames_timed_out", new EventField("url", inlet.Url), new EventField("timeout_ms", timeoutMs));
+        return (null, Ending.Failed);
+    }
+
+    /// <summary>
+    /// Opens the primary input on the side, without touching the stream, for at most <c>source_timeout</c>:
+    /// true once it delivers a keyframe (a video one when it has video).
+    /// </summary>
+    private async Task<bool> ProbeAsync(StreamOptions options, CancellationToken stop)
+    {
+        var input = options.Inputs[0];
+        if (SourceFactories.Claiming(_factories, input.Url) is not { } factory) return false;
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        probe.CancelAfter(options.SourceTimeout);
+        var output = new ProbeOutput();
+        IMediaSource? source = null;
+        try
+        {
+            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, _log));
+            var created = source;
+            var run = Task.Run(() => created.RunAsync(output, probe.Token), CancellationToken.None);
+            await Task.WhenAny(run, output.Keyframe.Task, Task.Delay(Timeout.Infinite, probe.Token));
+            var ok = output.Keyframe.Task.IsCompleted;
+            probe.Cancel();
+            await run.WaitAsync(_settings.SourceStopTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            _log.LogDebug("stream {Stream}: probe of primary {Url}: {Result}", Name, input.UrlText, ok ? "delivers" : "silent");
+            return ok;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (source is not null)
+            {
+                try { await source.DisposeAsync(); } catch (Exception e) when (e is not OutOfMemoryException) { }
+            }
+        }
+    }
+
+    /// <summary>Where a probe of the primary writes: it only waits for a keyframe and keeps nothing.</summary>
+    private sealed class ProbeOutput : ISourceOutput
+    {
+        private volatile bool _hasVideo;
+
+        public TaskCompletionSource Keyframe { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Connected() { }
+
+        public void OnTrack(TrackInfo track)
+        {
+            if (track.Kind == MediaKind.Video) _hasVideo = true;
+        }
+
+        public void OnFrame(in MediaFrame frame)
+        {
+            if (frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_hasVideo)) Keyframe.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Sluice.Abstractions.Events;
+using Sluice.Media.Frames;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>A published stream: frames come from one publisher at a time instead of a source loop.</summary>
+internal sealed partial class MediaStream
+{
+    private StreamPublisher? _publisher;
+    private long _publisherLeftMs = Environment.TickCount64;
+
+    public bool HasPublisher
+    {
+        get { lock (_gate) return _publisher is not null; }
+    }
+
+    /// <summary>Attaches a publisher; null when the stream is stopped or already has one.</summary>
+    public IStreamPublisher? AttachPublisher(string remoteAddress)
+    {
+        var inlet = new StreamInlet(this, "publish://" + remoteAddress);
+        var publisher = new StreamPublisher(this, inlet);
+        lock (_gate)
+        {
+            if (_stopped || _publisher is not null) return null;
+            _publisher = publisher;
+        }
+        Activate(inlet);
+        State = "starting";
+        Emit("source_opened", new EventField("url", inlet.Url), new EventField("ip", remoteAddress));
+        return publisher;
+    }
+
+    /// <summary>True when the publisher left at least <paramref name="linger"/> ago and none came back.</summary>
+    public bool UnpublishedFor(TimeSpan linger)
+    {
+        lock (_gate)
+            return _publisher is null && Environment.TickCount64 - _publisherLeftMs >= (long)linger.TotalMilliseconds;
+    }
+
+    internal Task DetachAsync(StreamPublisher publisher, string reason)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_publisher, publisher)) return Task.CompletedTask;
+            _publisher = null;
+            _publisherLeftMs = Environment.TickCount64;
+        }
+        if (IsActive(publisher.Inlet)) Activate(null);
+        if (State != "stopped") State = "waiting";
+        Emit("source_closed", new EventField("url", publisher.Inlet.Url), new EventField("reason", reason));
+        return Task.CompletedTask;
+    }
+
+    private Task DetachPublisherAsync(string reason)
+    {
+        StreamPublisher? p;
+        lock (_gate) p = _publisher;
+        return p is null ? Task.CompletedTask : DetachAsync(p, reason);
+    }
+}
+
+/// <summary>A publication: writes to the stream until disposed.</summary>
+internal sealed class StreamPublisher(MediaStream stream, StreamInlet inlet) : IStreamPublisher
+{
+    public StreamInlet Inlet { get; } = inlet;
+
+    public string StreamName => stream.Name;
+
+    public void Connected() => Inlet.Connected();
+
+    public void OnTrack(TrackInfo track) => Inlet.OnTrack(track);
+
+    public void OnFrame(in MediaFrame frame) => Inlet.OnFrame(frame);
+
+    public ValueTask DisposeAsync() => new(stream.DetachAsync(this, "unpublished"));
+}

@@ -1,0 +1,280 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Events;
+using Sluice.Media.Frames;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// One stream: the loop that owns its source (<see cref="MediaStream"/>.Loop), the GOP cache and the
+/// fan-out to readers. Frames arrive on the source's thread and are offered to every reader's own
+/// bounded queue under one short lock; nothing here ever waits for a reader.
+/// </summary>
+internal sealed partial class MediaStream : IMediaStream
+{
+    private readonly IEventEmitter _events;
+    private readonly StreamRegistrySettings _settings;
+    private readonly ILogger _log;
+    private readonly object _gate = new();
+    private readonly List<StreamReader> _readers = [];
+    private readonly GopCache _gop;
+    private readonly BitrateMeter _bitrate = new();
+    private readonly Dictionary<int, TrackInfo> _attemptTracks = [];
+    private readonly CancellationTokenSource _stop = new();
+    private volatile TrackInfo[] _tracks = [];
+    private volatile StreamInlet? _active;
+    private MediaInfo _mediaInfo;
+    private MediaInfo _reportedInfo;
+    private bool _hasVideo;
+    private bool _stopped;
+    private long _lastFrameMs;
+    private bool _timedOut;
+    private int _viewers;
+    private long _lastUsedMs;
+    private long _departedDropped;
+    private long _startedMs;
+    private Task _loop = Task.CompletedTask;
+
+    public MediaStream(StreamOptions options, IReadOnlyList<IMediaSourceFactory> factories, IEventEmitter events,
+        StreamRegistrySettings settings, ILogger log)
+    {
+        _options = options;
+        _factories = factories;
+        _events = events;
+        _settings = settings;
+        _log = log;
+        _gop = new GopCache(settings.GopMaxFrames, settings.GopMaxBytes);
+        _lastUsedMs = Environment.TickCount64;
+    }
+
+    public string Name => _options.Name;
+
+    public StreamKind Kind => _options.Kind;
+
+    public StreamOptions Options => _options;
+
+    public bool IsProducing { get; private set; }
+
+    public IReadOnlyList<TrackInfo> Tracks => _tracks;
+
+    /// <summary>The input being read now (URL as written), or null.</summary>
+    public string? CurrentInput => _active?.Url;
+
+    /// <summary>"starting", "running", "timed_out", "waiting" (for a publisher or a retry), "failed" or "stopped".</summary>
+    public string State { get; private set; } = "starting";
+
+    public int Viewers => Volatile.Read(ref _viewers);
+
+    public TimeSpan Uptime => _startedMs == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Environment.TickCount64 - _startedMs);
+
+    public StreamSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            var now = Environment.TickCount64;
+            return new StreamSnapshot(Name, Kind, State, CurrentInput, _mediaInfo, _bitrate.BitsPerSecond(now), Viewers,
+                _readers.Count, Uptime, _departedDropped + _readers.Sum(r => r.Dropped), _tracks);
+        }
+    }
+
+    public IStreamReader Subscribe(StreamReaderOptions? options = null)
+    {
+        options ??= new StreamReaderOptions();
+        var reader = new StreamReader(this, options.Capacity, waitForKeyframe: !options.FromLastKeyframe);
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                reader.Complete();
+                return reader;
+            }
+            if (options.FromLastKeyframe)
+            {
+                var frames = _gop.Frames;
+                for (var i = 0; i < frames.Count; i++) reader.Offer(frames[i], i == 0);
+            }
+            _readers.Add(reader);
+        }
+        return reader;
+    }
+
+    internal void Remove(StreamReader reader)
+    {
+        lock (_gate)
+        {
+            if (_readers.Remove(reader)) _departedDropped += reader.Dropped;
+            Volatile.Write(ref _lastUsedMs, Environment.TickCount64);
+        }
+    }
+
+    public IDisposable AddViewer()
+    {
+        Interlocked.Increment(ref _viewers);
+        return new Viewer(this);
+    }
+
+    private sealed class Viewer(MediaStream stream) : IDisposable
+    {
+        private int _left;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) != 0) return;
+            Volatile.Write(ref stream._lastUsedMs, Environment.TickCount64);
+            Interlocked.Decrement(ref stream._viewers);
+        }
+    }
+
+    /// <summary>True when nobody watched or read the stream for <paramref name="timeout"/>.</summary>
+    public bool IdleFor(TimeSpan timeout)
+    {
+        if (Viewers > 0) return false;
+        lock (_gate) if (_readers.Count > 0) return false;
+        return Environment.TickCount64 - Volatile.Read(ref _lastUsedMs) >= (long)timeout.TotalMilliseconds;
+    }
+
+    internal bool IsActive(StreamInlet inlet) => ReferenceEquals(_active, inlet);
+
+    /// <summary>Makes <paramref name="inlet"/> the only accepted writer; the previous source's frames and tracks are forgotten.</summary>
+    private void Activate(StreamInlet? inlet)
+    {
+        lock (_gate)
+        {
+            _active = inlet;
+            _attemptTracks.Clear();
+            _gop.Clear();
+            _timedOut = false;
+            IsProducing = false;
+        }
+    }
+
+    internal void InletConnected(StreamInlet inlet)
+    {
+        if (!IsActive(inlet)) return;
+        Emit("source_connected", new EventField("url", inlet.Url));
+    }
+
+    internal void InletStarted(StreamInlet inlet)
+    {
+        MediaInfo? report;
+        lock (_gate)
+        {
+            _lastFrameMs = Environment.TickCount64;
+            report = ReportInfoLocked();
+        }
+        State = "running";
+        if (report is { } m) Emit("stream_media_info", m.ToFields());
+        Emit("source_started", new EventField("url", inlet.Url));
+    }
+
+    /// <summary>
+    /// The media info to report, if it changed since the last report. Sources announce tracks one by one
+    /// while connecting, so nothing is reported before the first frame: then the whole set at once.
+    /// </summary>
+    private MediaInfo? ReportInfoLocked()
+    {
+        if (_mediaInfo == _reportedInfo) return null;
+        _reportedInfo = _mediaInfo;
+        return _mediaInfo;
+    }
+
+    internal void InletTrack(StreamInlet inlet, TrackInfo track)
+    {
+        MediaInfo? changed = null;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_active, inlet)) return;
+            _attemptTracks[track.TrackId] = track;
+            var list = _attemptTracks.Values.OrderBy(t => t.TrackId).ToArray();
+            _tracks = list;
+            _hasVideo = list.Any(t => t.Kind == MediaKind.Video);
+            _mediaInfo = MediaInfo.Of(list);
+            if (inlet.Started) changed = ReportInfoLocked();
+        }
+        if (changed is { } m) Emit("stream_media_info", m.ToFields());
+    }
+
+    internal void Deliver(StreamInlet inlet, in MediaFrame frame)
+    {
+        bool restored;
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_active, inlet)) return;
+            var now = Environment.TickCount64;
+            _lastFrameMs = now;
+            restored = _timedOut;
+            _timedOut = false;
+            IsProducing = true;
+            _bitrate.Add(frame.Payload.Length, now);
+            var resetPoint = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_hasVideo);
+            _gop.Add(frame, resetPoint);
+            foreach (var r in _readers) r.Offer(frame, resetPoint);
+        }
+        if (restored)
+        {
+            State = "running";
+            Emit("frames_restored", new EventField("url", inlet.Url));
+        }
+    }
+
+    /// <summary>Milliseconds since the last frame of the current source.</summary>
+    private long SilenceMs()
+    {
+        lock (_gate) return Environment.TickCount64 - _lastFrameMs;
+    }
+
+    /// <summary>Marks frames as timed out; false when already so.</summary>
+    private bool MarkTimedOut()
+    {
+        lock (_gate)
+        {
+            if (_timedOut) return false;
+            _timedOut = true;
+            IsProducing = false;
+        }
+        State = "timed_out";
+        return true;
+    }
+
+    private void Emit(string name, params EventField[] fields) =>
+        _events.Emit(new EventDraft(name) { Media = Name, Fields = fields });
+
+    /// <summary>Stops the loop (or the publisher), completes every reader and emits <c>stream_stopped</c>.</summary>
+    public async Task StopAsync(string reason)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+        }
+        _stop.Cancel();
+        try
+        {
+            await _loop.WaitAsync(_settings.SourceStopTimeout + TimeSpan.FromSeconds(1));
+        }
+        catch (TimeoutException)
+        {
+            _log.LogWarning("stream {Stream}: the source loop did not stop in time; abandoned", Name);
+        }
+        catch (OperationCanceledException) { }
+        await DetachPublisherAsync("stopped");
+        lock (_gate)
+        {
+            _active = null;
+            _gop.Clear();
+            foreach (var r in _readers)
+            {
+                _departedDropped += r.Dropped;
+                r.Complete();
+            }
+            _readers.Clear();
+            IsProducing = false;
+        }
+        State = "stopped";
+        Emit("stream_stopped", new EventField("reason", reason));
+    }
+}
+
+/// <summary>What the API shows of a stream.</summary>
+internal sealed record StreamSnapshot(string Name, StreamKind Kind, string State, string? Input, MediaInfo MediaInfo,
+    long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks);

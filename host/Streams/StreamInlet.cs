@@ -1,0 +1,49 @@
+using Sluice.Media.Frames;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// The <see cref="ISourceOutput"/> one attempt (or one publisher) writes to. The stream accepts only
+/// its current inlet, so a source that keeps writing after it was cancelled cannot mix in frames.
+/// Called on the source's thread.
+/// </summary>
+internal sealed class StreamInlet(MediaStream stream, string url) : ISourceOutput
+{
+    private readonly HashSet<int> _seenTracks = [];
+    private int _connected;
+    private long _firstFrameMs = -1;
+
+    public string Url { get; } = url;
+
+    public bool Started => Volatile.Read(ref _firstFrameMs) >= 0;
+
+    /// <summary>When the first frame came (<see cref="Environment.TickCount64"/>), or -1.</summary>
+    public long FirstFrameMs => Volatile.Read(ref _firstFrameMs);
+
+    public void Connected()
+    {
+        if (Interlocked.Exchange(ref _connected, 1) == 0) stream.InletConnected(this);
+    }
+
+    public void OnTrack(TrackInfo track) => stream.InletTrack(this, track);
+
+    public void OnFrame(in MediaFrame frame)
+    {
+        if (_firstFrameMs < 0)
+        {
+            Connected(); // a source that forgot to say so has clearly connected
+            if (!stream.IsActive(this)) return;
+            Volatile.Write(ref _firstFrameMs, Environment.TickCount64);
+            stream.InletStarted(this);
+        }
+        // The first frame of each track from a new source marks the break in the timeline.
+        if (_seenTracks.Count < 64 && _seenTracks.Add(frame.TrackId) && (frame.Flags & FrameFlags.Discontinuity) == 0)
+        {
+            var marked = new MediaFrame(frame.TrackId, frame.Codec, frame.Dts, frame.Pts, frame.Flags | FrameFlags.Discontinuity, frame.Payload);
+            stream.Deliver(this, marked);
+            return;
+        }
+        stream.Deliver(this, frame);
+    }
+}

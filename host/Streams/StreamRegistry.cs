@@ -1,0 +1,223 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Events;
+using Sluice.Host.Configuration;
+using Sluice.Host.Plugins;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// The host's streams. Applies <see cref="StreamsOptions"/> as a diff by name (new <c>stream</c>s start,
+/// removed ones stop, changed ones restart their source in place, unchanged ones keep running), starts
+/// <c>ondemand</c> streams for viewers and stops them after <c>clients_timeout</c> unwatched, creates
+/// streams for publishers under <c>live</c> prefixes, and answers <c>file</c> lookups.
+/// </summary>
+internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, IAsyncDisposable
+{
+    private readonly IEventEmitter _events;
+    private readonly IPluginContributions _contributions;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _log;
+    private readonly object _lock = new();
+    private readonly SemaphoreSlim _applyLock = new(1, 1);
+    private readonly Dictionary<string, MediaStream> _running = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _disposing = new();
+    private StreamRegistrySettings _settings;
+    private Dictionary<string, StreamOptions> _configured = new(StringComparer.Ordinal);
+    private IReadOnlyList<LiveOptions> _live = [];
+    private IReadOnlyList<IMediaSourceFactory> _factories = [];
+    private Task? _housekeeping;
+    private int _disposed;
+
+    public StreamRegistry(IEventEmitter events, IPluginContributions contributions, ILoggerFactory? loggerFactory = null,
+        StreamRegistrySettings? settings = null)
+    {
+        _events = events;
+        _contributions = contributions;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _log = _loggerFactory.CreateLogger("Sluice.Streams");
+        _settings = settings ?? new StreamRegistrySettings();
+        Sessions = new SessionTracker(events);
+    }
+
+    public SessionTracker Sessions { get; }
+
+    public VodLibrary Vod { get; } = new();
+
+    public IReadOnlyList<IMediaStream> Streams
+    {
+        get { lock (_lock) return _running.Values.ToArray(); }
+    }
+
+    /// <summary>The running streams, for the API.</summary>
+    public IReadOnlyList<MediaStream> Running
+    {
+        get { lock (_lock) return _running.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToArray(); }
+    }
+
+    public IMediaStream? Find(string name)
+    {
+        lock (_lock) return _running.GetValueOrDefault(name);
+    }
+
+    public IMediaStream? OpenForViewer(string name)
+    {
+        lock (_lock)
+        {
+            if (_running.TryGetValue(name, out var running)) return running;
+            if (!_configured.TryGetValue(name, out var options) || options.Kind != StreamKind.OnDemand) return null;
+            return StartLocked(options);
+        }
+    }
+
+    public IStreamPublisher? Publish(string name, string remoteAddress)
+    {
+        lock (_lock)
+        {
+            if (_running.TryGetValue(name, out var running))
+                return running.Options.IsPublished || running.Kind == StreamKind.Published ? running.AttachPublisher(remoteAddress) : null;
+            if (_configured.ContainsKey(name) || !StreamNames.IsValid(name, out _)) return null;
+            if (!_live.Any(l => name.Length > l.Prefix.Length + 1 && name.StartsWith(l.Prefix + "/", StringComparison.Ordinal))) return null;
+            var options = new StreamOptions
+            {
+                Name = name,
+                Kind = StreamKind.Published,
+                Inputs = new([new InputOptions("publish://", new Uri("publish://"), ValueList<KeyValuePair<string, string>>.Empty)]),
+                Text = "",
+            };
+            return StartLocked(options).AttachPublisher(remoteAddress);
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /api/v1/streams/NAME/stop</c>: emits <c>stream_stop</c> and stops the stream. A configured
+    /// <c>stream</c> is permanent, so it starts again at once (a fresh source); an on-demand one starts
+    /// with its next viewer; a published one is gone (the publisher is cut off). False when unknown.
+    /// </summary>
+    public async Task<bool> StopAsync(string name)
+    {
+        MediaStream? stream;
+        lock (_lock)
+        {
+            if (!_running.Remove(name, out stream)) return false;
+        }
+        _events.Emit(new EventDraft("stream_stop") { Media = name });
+        await stream.StopAsync("api");
+        lock (_lock)
+        {
+            if (_configured.TryGetValue(name, out var options) && options.Kind == StreamKind.Stream && !_running.ContainsKey(name))
+                StartLocked(options);
+        }
+        return true;
+    }
+
+    public async ValueTask ApplyAsync(SluiceConfiguration configuration, CancellationToken cancellationToken)
+    {
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            Sessions.MaxSessions = configuration.Get<CoreOptions>()?.MaxSessions;
+            var options = configuration.Get<StreamsOptions>() ?? StreamsOptions.Empty;
+            Vod.Set(options.Files);
+            var toStop = new List<(MediaStream, string)>();
+            lock (_lock)
+            {
+                _settings = _settings with { ConfigDirectory = configuration.Directory };
+                _factories = _contributions.All<IMediaSourceFactory>();
+                _configured = options.Streams.ToDictionary(s => s.Name, StringComparer.Ordinal);
+                _live = options.Live;
+                foreach (var (name, stream) in _running.ToArray())
+                {
+                    if (stream.Kind == StreamKind.Published)
+                    {
+                        if (_configured.ContainsKey(name) || !_live.Any(l => name.StartsWith(l.Prefix + "/", StringComparison.Ordinal)))
+                        {
+                            _running.Remove(name);
+                            toStop.Add((stream, "removed"));
+                        }
+                        continue;
+                    }
+                    if (!_configured.TryGetValue(name, out var next))
+                    {
+                        _running.Remove(name);
+                        toStop.Add((stream, "removed"));
+                    }
+                    else if (next.Text == stream.Options.Text) stream.UpdateFactories(_factories);
+                    else if (next.Kind == stream.Kind && next.IsPublished == stream.Options.IsPublished && !next.IsPublished)
+                        stream.Reconfigure(next, _factories);
+                    else
+                    {
+                        _running.Remove(name);
+                        toStop.Add((stream, "reconfigured"));
+                    }
+                }
+            }
+            await Task.WhenAll(toStop.Select(s => s.Item1.StopAsync(s.Item2)));
+            lock (_lock)
+            {
+                foreach (var options1 in _configured.Values)
+                    if (options1.Kind == StreamKind.Stream && !_running.ContainsKey(options1.Name)) StartLocked(options1);
+            }
+            _housekeeping ??= Task.Run(() => HousekeepingAsync(_disposing.Token), CancellationToken.None);
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
+    }
+
+    private MediaStream StartLocked(StreamOptions options)
+    {
+        var stream = new MediaStream(options, _factories, _events, _settings, _loggerFactory.CreateLogger("Sluice.Streams." + options.Name));
+        _running[options.Name] = stream;
+        stream.Start();
+        return stream;
+    }
+
+    /// <summary>Stops on-demand streams nobody watches and published streams whose publisher left.</summary>
+    private async Task HousekeepingAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_settings.IdleCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                var idle = new List<(MediaStream, string)>();
+                lock (_lock)
+                {
+                    foreach (var (name, s) in _running.ToArray())
+                    {
+                        if (s.Kind == StreamKind.OnDemand && s.IdleFor(s.Options.ClientsTimeout)) idle.Add((s, "no_clients"));
+                        else if (s.Kind == StreamKind.Published && s.UnpublishedFor(_settings.PublishedLinger)) idle.Add((s, "unpublished"));
+                        else continue;
+                        _running.Remove(name);
+                    }
+                }
+                foreach (var (s, reason) in idle)
+                {
+                    _log.LogInformation("stream {Stream} stopped: {Reason}", s.Name, reason);
+                    await s.StopAsync(reason);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Stops every stream. Idempotent: the host disposes it, and so does the service provider that hands it out.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _disposing.Cancel();
+        if (_housekeeping is not null) await _housekeeping;
+        MediaStream[] all;
+        lock (_lock)
+        {
+            all = _running.Values.ToArray();
+            _running.Clear();
+        }
+        await Task.WhenAll(all.Select(s => s.StopAsync("shutdown")));
+        _disposing.Dispose();
+    }
+}

@@ -1,0 +1,186 @@
+using Sluice.Abstractions.Configuration;
+using Sluice.Host.Configuration;
+using Sluice.Host.Plugins;
+using Sluice.Media.Streams;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// Owns <c>stream</c>, <c>ondemand</c>, <c>live</c> and <c>file</c>; binds <see cref="StreamsOptions"/>.
+/// Every input must be claimed by a loaded <see cref="IMediaSourceFactory"/> whose Validate passes.
+/// Spec directives a stream may carry that this build lacks (dvr, push, cluster_ingest...) are left to
+/// the validator, which warns and drops them (security ones such as <c>auth</c> are errors there).
+/// </summary>
+internal sealed class StreamsConfigSection : IConfigSection
+{
+    private static readonly DirectiveSpec Input = new("input", "input URL [key=value...]", 1);
+    private static readonly DirectiveSpec Url = new("url", "url URL [key=value...] (older spelling of input)", 1);
+    private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout SECONDS", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout SECONDS", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec RetryLimit = new("retry_limit", "retry_limit N", 1, 1) { Repeatable = false };
+
+    public IReadOnlyList<DirectiveSpec> Directives { get; } =
+    [
+        new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
+        new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
+        new("live", "live PREFIX [{ ... }]", 1, 1, BlockUse.Optional, []),
+        new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
+    ];
+
+    public object Bind(IReadOnlyList<ConfigDirective> directives, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var factories = (context.Services.GetService(typeof(IPluginContributions)) as IPluginContributions)?.All<IMediaSourceFactory>() ?? [];
+        var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var prefixes = new Dictionary<(string, string), SourceLocation>();
+        var streams = new List<StreamOptions>();
+        var live = new List<LiveOptions>();
+        var files = new List<FileVodOptions>();
+        foreach (var d in directives)
+        {
+            var nameArg = d.Arguments[0];
+            if (!StreamNames.IsValid(nameArg, out var why))
+            {
+                diag.Error(nameArg.Location, $"'{d.Name}' expects a name: {why}, got '{nameArg.Text}'");
+                continue;
+            }
+            var name = nameArg.Value;
+            switch (d.Name)
+            {
+                case "stream" or "ondemand":
+                    if (names.TryGetValue(name, out var first))
+                    {
+                        diag.Error(nameArg.Location, $"duplicate stream '{name}' (first at {first.Line}:{first.Column})");
+                        continue;
+                    }
+                    names[name] = nameArg.Location;
+                    if (BindStream(d, name, factories, context) is { } s) streams.Add(s);
+                    break;
+                case "live" or "file":
+                    if (prefixes.TryGetValue((d.Name, name), out var firstPrefix))
+                    {
+                        diag.Error(nameArg.Location, $"duplicate '{d.Name} {name}' (first at {firstPrefix.Line}:{firstPrefix.Column})");
+                        continue;
+                    }
+                    prefixes[(d.Name, name)] = nameArg.Location;
+                    if (d.Name == "live") live.Add(new LiveOptions(name, d.Text));
+                    else if (BindFile(d, name, context) is { } f) files.Add(f);
+                    break;
+            }
+        }
+        return new StreamsOptions { Streams = new(streams), Live = new(live), Files = new(files) };
+    }
+
+    private static StreamOptions? BindStream(ConfigDirective d, string name, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var ok = true;
+        var kind = d.Name == "ondemand" ? StreamKind.OnDemand : StreamKind.Stream;
+        var inputs = new List<InputOptions>();
+        var options = new StreamOptions { Name = name, Kind = kind, Inputs = ValueList<InputOptions>.Empty, Text = d.Text };
+        foreach (var c in d.Block!)
+        {
+            switch (c.Name)
+            {
+                case "input" or "url":
+                    if (BindInput(c, name, factories, context) is { } input) inputs.Add(input);
+                    else ok = false;
+                    break;
+                case "source_timeout":
+                    if (PositiveDuration(c, diag) is { } st) options = options with { SourceTimeout = st };
+                    else ok = false;
+                    break;
+                case "clients_timeout":
+                    if (kind == StreamKind.Stream) diag.Warning(c.Location, "'clients_timeout' only applies to 'ondemand' streams; ignored");
+                    else if (PositiveDuration(c, diag) is { } ct) options = options with { ClientsTimeout = ct };
+                    else ok = false;
+                    break;
+                case "retry_limit":
+                    if (c.Int(diag, 0, 1, 1_000_000, "a number of attempts") is { } limit) options = options with { RetryLimit = limit };
+                    else ok = false;
+                    break;
+            }
+        }
+        if (inputs.Count == 0 && ok)
+        {
+            diag.Error(d.Location, $"'{d.Name} {name}' needs at least one 'input URL;'");
+            return null;
+        }
+        if (inputs.Any(i => i.IsPublish) && (inputs.Count > 1 || kind == StreamKind.OnDemand))
+        {
+            diag.Error(d.Location, $"'{d.Name} {name}': 'publish://' is allowed only as the single input of a 'stream' in this build");
+            return null;
+        }
+        return ok ? options with { Inputs = new(inputs) } : null;
+    }
+
+    private static InputOptions? BindInput(ConfigDirective c, string stream, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var urlArg = c.Arguments[0];
+        if (urlArg.IsKeyValue || !InputUrls.TryParse(urlArg.Value, out var url))
+        {
+            diag.Error(urlArg.Location, $"'{c.Name}' expects an absolute URL such as udp://239.0.0.1:1234 or file://vod/movie.mp4, got '{urlArg.Text}'");
+            return null;
+        }
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var a in c.Arguments.Skip(1))
+        {
+            if (!a.IsKeyValue)
+            {
+                diag.Error(a.Location, $"'{c.Name}' expects key=value options after the URL, got '{a.Text}'");
+                return null;
+            }
+            pairs.Add(new(a.Key!, string.Join(",", a.Values)));
+        }
+        var input = new InputOptions(urlArg.Value, url, new(pairs));
+        if (input.IsPublish) return input;
+
+        var factory = SourceFactories.Claiming(factories, url);
+        if (factory is null)
+        {
+            var schemes = factories.SelectMany(f => f.Schemes).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray();
+            var available = schemes.Length == 0 ? "no source plugin is loaded" : "available: " + string.Join(", ", schemes.Select(s => s + "://")) + ", publish://";
+            diag.Error(urlArg.Location, $"no source reads '{url.Scheme}://' inputs ({available})");
+            return null;
+        }
+        string? error;
+        try
+        {
+            error = factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}";
+        }
+        if (error is null) return input;
+        diag.Error(urlArg.Location, $"'{c.Name} {urlArg.Value}': {error}");
+        return null;
+    }
+
+    private static FileVodOptions? BindFile(ConfigDirective d, string prefix, ConfigBindContext context)
+    {
+        var path = d.Children("path").FirstOrDefault();
+        if (path is null)
+        {
+            context.Diagnostics.Error(d.Location, $"'file {prefix}' needs 'path DIR;'");
+            return null;
+        }
+        var arg = path.Arguments[0];
+        var dir = arg.Value.Length == 0 || arg.IsKeyValue || arg.Value.Contains('\0') ? null : Path.GetFullPath(arg.Value, context.ConfigDirectory);
+        if (dir is null || !Directory.Exists(dir))
+        {
+            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' must be an existing folder, got '{arg.Text}'");
+            return null;
+        }
+        return new FileVodOptions(prefix, Path.TrimEndingDirectorySeparator(dir), d.Text);
+    }
+
+    private static TimeSpan? PositiveDuration(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Duration(diag, 0, "a duration", TimeSpan.FromSeconds(1)) is not { } t) return null;
+        if (t > TimeSpan.Zero) return t;
+        diag.Error(c.Arguments[0].Location, $"'{c.Name}' must be longer than zero");
+        return null;
+    }
+}

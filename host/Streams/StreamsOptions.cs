@@ -1,0 +1,70 @@
+using Sluice.Host.Configuration;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>How a stream comes to exist.</summary>
+internal enum StreamKind
+{
+    /// <summary><c>stream NAME { }</c>: started with the server, kept alive.</summary>
+    Stream,
+    /// <summary><c>ondemand NAME { }</c>: started by the first viewer, stopped after <c>clients_timeout</c> without one.</summary>
+    OnDemand,
+    /// <summary>Created by a publisher under a <c>live PREFIX</c> (or a stream whose input is <c>publish://</c>).</summary>
+    Published,
+}
+
+/// <summary>One <c>input URL [key=value...];</c> of a stream.</summary>
+internal sealed record InputOptions(string UrlText, Uri Url, ValueList<KeyValuePair<string, string>> Options)
+{
+    /// <summary><c>publish://</c>: the stream waits for a publisher instead of reading a source.</summary>
+    public bool IsPublish => Url.Scheme.Equals("publish", StringComparison.OrdinalIgnoreCase);
+
+    public IReadOnlyDictionary<string, string> OptionMap => Options.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+}
+
+/// <summary>A <c>stream</c> or <c>ondemand</c> block. <see cref="Text"/> is its canonical spelling, for reload diffs.</summary>
+internal sealed record StreamOptions
+{
+    public required string Name { get; init; }
+    public required StreamKind Kind { get; init; }
+
+    /// <summary>Inputs in the order they are tried (the first is the primary).</summary>
+    public required ValueList<InputOptions> Inputs { get; init; }
+
+    /// <summary><c>source_timeout</c>: silence after which frames count as timed out, and again after which the source is dropped.</summary>
+    public TimeSpan SourceTimeout { get; init; } = StreamDefaults.SourceTimeout;
+
+    /// <summary><c>clients_timeout</c> (ondemand): how long an unwatched stream keeps running.</summary>
+    public TimeSpan ClientsTimeout { get; init; } = StreamDefaults.ClientsTimeout;
+
+    /// <summary><c>retry_limit</c>: failed attempts in a row before the stream gives up (null: never).</summary>
+    public int? RetryLimit { get; init; }
+
+    /// <summary>The block as written, canonically (comments, spacing and unsupported children ignored).</summary>
+    public required string Text { get; init; }
+
+    public bool IsPublished => Inputs.Count == 1 && Inputs[0].IsPublish;
+}
+
+/// <summary><c>live PREFIX { }</c>: publishing to <c>PREFIX/anything</c> is allowed.</summary>
+internal sealed record LiveOptions(string Prefix, string Text);
+
+/// <summary><c>file PREFIX { path DIR; }</c>: files under DIR are served as <c>PREFIX/relative/path</c>.</summary>
+internal sealed record FileVodOptions(string Prefix, string Directory, string Text);
+
+/// <summary>Everything <see cref="StreamsConfigSection"/> binds.</summary>
+internal sealed record StreamsOptions
+{
+    public static readonly StreamsOptions Empty = new();
+
+    public ValueList<StreamOptions> Streams { get; init; } = ValueList<StreamOptions>.Empty;
+    public ValueList<LiveOptions> Live { get; init; } = ValueList<LiveOptions>.Empty;
+    public ValueList<FileVodOptions> Files { get; init; } = ValueList<FileVodOptions>.Empty;
+}
+
+/// <summary>Defaults of stream directives (documented in docs/streams.md).</summary>
+internal static class StreamDefaults
+{
+    public static readonly TimeSpan SourceTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ClientsTimeout = TimeSpan.FromSeconds(30);
+}

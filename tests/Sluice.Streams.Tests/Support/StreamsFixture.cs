@@ -1,0 +1,71 @@
+using Sluice.Abstractions.Configuration;
+using Sluice.Host.Configuration;
+using Sluice.Host.Plugins;
+using Sluice.Host.Streams;
+using Sluice.Media.Streams;
+
+namespace Sluice.Streams.Tests.Support;
+
+/// <summary>The <c>test://</c> factory registered as a core contribution, the way the host registers its own.</summary>
+internal sealed class TestContributions : IPluginContributions, IServiceProvider
+{
+    private readonly ContributionSet _set = new();
+
+    public TestContributions(params IMediaSourceFactory[] factories)
+    {
+        foreach (var f in factories) _set.Add<IMediaSourceFactory>(f);
+    }
+
+    public IReadOnlyList<T> All<T>() where T : class => _set.Of<T>();
+
+    public object? GetService(Type serviceType) => serviceType == typeof(IPluginContributions) ? this : null;
+}
+
+/// <summary>A real registry over the test source, configured from text through the real loader.</summary>
+internal sealed class StreamsFixture : IAsyncDisposable
+{
+    public static readonly StreamRegistrySettings FastSettings = new()
+    {
+        BackoffInitial = TimeSpan.FromMilliseconds(40),
+        BackoffMax = TimeSpan.FromMilliseconds(400),
+        PrimaryProbeInterval = TimeSpan.FromMilliseconds(200),
+        PublishedLinger = TimeSpan.FromMilliseconds(200),
+        IdleCheckInterval = TimeSpan.FromMilliseconds(20),
+        SourceStopTimeout = TimeSpan.FromSeconds(2),
+    };
+
+    public StreamsFixture(StreamRegistrySettings? settings = null)
+    {
+        Contributions = new TestContributions(Source);
+        Registry = new StreamRegistry(Events, Contributions, settings: settings ?? FastSettings);
+    }
+
+    public TestSourceFactory Source { get; } = new();
+    public CollectingEmitter Events { get; } = new();
+    public TestContributions Contributions { get; }
+    public StreamRegistry Registry { get; }
+
+    public ConfigLoadResult Load(string text, string? directory = null) =>
+        new ConfigLoader([new CoreConfigSection(), new StreamsConfigSection()], Contributions)
+            .LoadString(text, "t.conf", directory ?? Path.GetTempPath());
+
+    public async Task<StreamsFixture> Apply(string text)
+    {
+        var result = Load(text);
+        Assert.True(result.Configuration is not null, string.Join("\n", result.Diagnostics));
+        await Registry.ApplyAsync(result.Configuration!, CancellationToken.None);
+        return this;
+    }
+
+    public ValueTask DisposeAsync() => Registry.DisposeAsync();
+
+    public static async Task Until(Func<bool> condition, string what, int timeoutMs = 5000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!condition())
+        {
+            if (Environment.TickCount64 > deadline) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(5);
+        }
+    }
+}
