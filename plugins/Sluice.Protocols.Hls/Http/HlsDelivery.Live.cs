@@ -124,6 +124,7 @@ internal sealed partial class HlsDelivery
                     {
                         // Begin where a decoder can: the first video keyframe (any frame for audio only).
                         if (!frame.IsKeyframe || (muxer.HasVideo && frame.Kind != MediaKind.Video)) continue;
+                        if (muxer.ShouldWaitForTracks(frame.Dts)) continue;
                         started = true;
                     }
                     muxer.Write(in frame, output);

@@ -21,6 +21,7 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
     private readonly TrackedMuxer _muxer = new();
     private readonly PooledBufferWriter _writer = new(256 << 10);
     private bool _open;
+    private bool _started;
     private bool _discontinuity;
     private long _startDts, _lastDts, _lastInterval;
     private DateTimeOffset _startClock;
@@ -61,6 +62,8 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
         if (!_open)
         {
             if (!cutPoint) return;
+            if (!_started && _muxer.ShouldWaitForTracks(frame.Dts)) return;
+            _started = true;
             Open(in frame);
         }
 

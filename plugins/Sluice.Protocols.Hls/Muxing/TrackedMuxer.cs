@@ -22,11 +22,36 @@ internal sealed class TrackedMuxer
     /// <summary>True when the muxed tracks include video (segments and viewers then start at video keyframes).</summary>
     public bool HasVideo { get; private set; }
 
+    /// <summary>False while a track the muxer could carry still lacks its configuration (AAC before its first frame).</summary>
+    public bool Complete { get; private set; }
+
+    /// <summary>
+    /// Whether a viewer should hold back its start at this frame: some track is not configured yet and
+    /// <see cref="ConfigurationWaitTicks"/> of stream time have not passed, so starting now would soon
+    /// need a new muxer (and a discontinuity) when that track appears.
+    /// </summary>
+    public bool ShouldWaitForTracks(long dts)
+    {
+        if (Complete) return false;
+        if (_waitSince == long.MinValue) _waitSince = dts;
+        return dts - _waitSince < ConfigurationWaitTicks;
+    }
+
+    /// <summary>How long a start waits for unconfigured tracks (2 s).</summary>
+    public const long ConfigurationWaitTicks = 2 * 90_000;
+
+    private long _waitSince = long.MinValue;
+
     /// <summary>Brings the muxer in line with <paramref name="tracks"/>; cheap when nothing changed.</summary>
     public MuxerChange Sync(IReadOnlyList<TrackInfo> tracks)
     {
         if (ReferenceEquals(tracks, _source)) return MuxerChange.None;
         _source = tracks;
+        Complete = true;
+        foreach (var track in tracks)
+        {
+            if (TsMuxer.CanCarry(track.Codec) && !Carries(track)) Complete = false;
+        }
         if (SameRecords(tracks)) return MuxerChange.None;
 
         if (SameTrackSet(tracks))
