@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Plugins;
@@ -38,6 +39,14 @@ internal sealed class PluginHost : IAsyncDisposable
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
         web.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // Small send buffers (inherited by accepted sockets) so a client that stops reading backs up
+        // within a second or two instead of filling megabytes of kernel buffers first.
+        web.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SendBufferSize = 16 << 10;
+            return socket;
+        });
         web.Services.AddRouting();
         var app = web.Build();
         app.UseRouting();
