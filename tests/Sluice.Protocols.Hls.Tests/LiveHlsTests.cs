@@ -13,6 +13,11 @@ public sealed class LiveHlsTests(HlsFixture fixture)
     [Fact]
     public async Task Live_playlist_is_version_3_with_program_date_time_and_ffprobe_reads_h264_320x240_and_aac_from_it()
     {
+        using (var head = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/cam1/index.m3u8")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal("*", head.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        }
         var playlist = await MediaPlaylist.GetAsync(Client, "/cam1/index.m3u8");
 
         Assert.Contains("#EXT-X-VERSION:3\n", playlist.Text);
@@ -128,7 +133,7 @@ public sealed class LiveHlsTests(HlsFixture fixture)
         await using var player = LoopingPlayer.Start(fixture.Files.LiveClip, stream);
         var opens = fixture.Registry.OpenForViewerCalls;
         await MediaPlaylist.GetAsync(Client, "/cam-idle/index.m3u8");
-        await MediaPlaylist.GetAsync(Client, "/cam-idle/mono.m3u8");
+        var before = await MediaPlaylist.GetAsync(Client, "/cam-idle/mono.m3u8");
         Assert.Equal(opens + 1, fixture.Registry.OpenForViewerCalls); // one segmenter, one OpenForViewer
         Assert.Equal(1, stream.ReaderCount);
 
@@ -137,5 +142,11 @@ public sealed class LiveHlsTests(HlsFixture fixture)
         Assert.Equal(0, stream.ReaderCount);
         Assert.True(clock.Elapsed > HlsFixture.Options.SegmenterIdleTimeout - TimeSpan.FromSeconds(1), $"stopped after {clock.Elapsed}");
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/cam-idle/segment-0.ts")).StatusCode);
+
+        // A new segmenter continues the numbering after a discontinuity: players never see the sequence go back.
+        var after = await MediaPlaylist.GetAsync(Client, "/cam-idle/index.m3u8");
+        Assert.True(after.MediaSequence > before.MediaSequence + before.Segments.Count - 1, $"{after.MediaSequence} after {before.MediaSequence}");
+        Assert.Contains("#EXT-X-DISCONTINUITY\n", after.Text);
+        Assert.Equal(1, stream.ReaderCount);
     }
 }

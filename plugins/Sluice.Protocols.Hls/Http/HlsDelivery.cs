@@ -45,6 +45,8 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     /// <summary>GET/HEAD of a delivery path.</summary>
     public Task HandlePlayAsync(HttpContext http)
     {
+        // Browser players fetch playlists and segments from other origins.
+        http.Response.Headers.AccessControlAllowOrigin = "*";
         if (!TryGetPath(http, out var path)) return Replies.NotFoundAsync(http, "resource");
         if (IsVod(path, out var prefix, out var relative)) return ServeVodAsync(http, path, prefix, relative);
         return path.Resource switch
@@ -58,6 +60,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     /// <summary>PUT/POST of a delivery path: only <c>NAME/mpegts</c> takes a publication.</summary>
     public Task HandlePublishAsync(HttpContext http)
     {
+        http.Response.Headers.AccessControlAllowOrigin = "*";
         if (!TryGetPath(http, out var path)) return Replies.NotFoundAsync(http, "resource");
         if (path.Resource != DeliveryResource.MpegTs || IsVod(path, out _, out _))
         {

@@ -22,17 +22,22 @@ internal sealed class LiveSegmenter : IAsyncDisposable
     private readonly Task _loop;
     private byte[] _playlist = [];
     private long _nextSequence;
+    private bool _restarted;
+    private long _discontinuities;
     private int _targetDuration;
     private long _lastAccess = Environment.TickCount64;
     private int _disposed;
 
-    public LiveSegmenter(string name, IMediaStream stream, HlsOptions options, ILogger log)
+    public LiveSegmenter(string name, IMediaStream stream, HlsOptions options, ILogger log, long firstSequence = 0)
     {
         Stream = stream;
         Name = name;
         _options = options;
         _log = log;
         _targetDuration = (int)Math.Ceiling(options.TargetDuration.TotalSeconds);
+        // A segmenter that follows an earlier one of the same stream continues its numbering, after a discontinuity.
+        _nextSequence = firstSequence;
+        _restarted = firstSequence > 0;
         _reader = stream.Subscribe(new StreamReaderOptions { Capacity = options.ReaderCapacity, FromLastKeyframe = true });
         _loop = Task.Run(RunAsync);
     }
@@ -51,6 +56,12 @@ internal sealed class LiveSegmenter : IAsyncDisposable
 
     /// <summary>Completes with true once the first segment exists, false when the stream ended before.</summary>
     public Task<bool> FirstSegment => _firstSegment.Task;
+
+    /// <summary>The sequence number the next segment gets.</summary>
+    public long NextSequence
+    {
+        get { lock (_gate) return _nextSequence; }
+    }
 
     /// <summary>The current playlist (empty before the first segment).</summary>
     public byte[] Playlist
@@ -116,7 +127,10 @@ internal sealed class LiveSegmenter : IAsyncDisposable
         }
         lock (_gate)
         {
-            var segment = new LiveSegment(_nextSequence++, completed.Data, completed.DurationSeconds, completed.ProgramDateTime, completed.Discontinuity);
+            var discontinuity = completed.Discontinuity || _restarted;
+            _restarted = false;
+            if (discontinuity) _discontinuities++;
+            var segment = new LiveSegment(_nextSequence++, completed.Data, completed.DurationSeconds, completed.ProgramDateTime, discontinuity);
             _window.Add(segment);
             var keep = _options.PlaylistSegments + _options.ExtraSegments;
             while (_window.Count > keep)
@@ -127,7 +141,8 @@ internal sealed class LiveSegmenter : IAsyncDisposable
             // EXT-X-TARGETDURATION must not change, so it only grows (a segment longer than the target: sparse keyframes).
             _targetDuration = Math.Max(_targetDuration, (int)Math.Ceiling(segment.DurationSeconds - 0.0005));
             var listed = _window.GetRange(Math.Max(0, _window.Count - _options.PlaylistSegments), Math.Min(_window.Count, _options.PlaylistSegments));
-            _playlist = LivePlaylist.Build(listed, _targetDuration);
+            var listedDiscontinuities = listed.Count(l => l.Discontinuity);
+            _playlist = LivePlaylist.Build(listed, _targetDuration, _discontinuities - listedDiscontinuities);
         }
         _firstSegment.TrySetResult(true);
     }

@@ -13,6 +13,9 @@ internal sealed class LiveSegmenters(IStreamRegistry registry, HlsOptions option
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LiveSegmenter> _byName = new(StringComparer.Ordinal);
 
+    // Where the numbering of a stream's stopped segmenter ended, so a new one never goes back in media sequence.
+    private readonly Dictionary<string, long> _nextSequence = new(StringComparer.Ordinal);
+
     public int Count
     {
         get { lock (_gate) return _byName.Count; }
@@ -34,10 +37,19 @@ internal sealed class LiveSegmenters(IStreamRegistry registry, HlsOptions option
             {
                 ended = existing;
                 _byName.Remove(name);
+                _nextSequence[name] = existing.NextSequence;
             }
             var stream = registry.OpenForViewer(name);
-            result = stream is null ? null : new LiveSegmenter(name, stream, options, log);
-            if (result is not null) _byName[name] = result;
+            if (stream is null)
+            {
+                result = null;
+            }
+            else
+            {
+                _nextSequence.Remove(name, out var first);
+                result = new LiveSegmenter(name, stream, options, log, first);
+                _byName[name] = result;
+            }
         }
         if (ended is not null) _ = ended.DisposeAsync().AsTask();
         if (result is not null) log.LogInformation("HLS segmenter of {Stream} started", name);
@@ -67,7 +79,14 @@ internal sealed class LiveSegmenters(IStreamRegistry registry, HlsOptions option
                 if (!segmenter.Ended && now - segmenter.LastAccess < options.SegmenterIdleTimeout.TotalMilliseconds) continue;
                 (stale ??= []).Add(segmenter);
             }
-            if (stale is not null) foreach (var segmenter in stale) _byName.Remove(segmenter.Name);
+            if (stale is not null)
+            {
+                foreach (var segmenter in stale)
+                {
+                    _byName.Remove(segmenter.Name);
+                    _nextSequence[segmenter.Name] = segmenter.NextSequence;
+                }
+            }
         }
         if (stale is null) return;
         foreach (var segmenter in stale)
