@@ -65,6 +65,18 @@ public sealed class VodTests(HlsFixture fixture)
         Assert.Contains(fixture.Events.All, e => e.Name == "file_closed" && e.Media == "vod/clip.mp4" && long.Parse(e.Fields["bytes"]) > 0);
     }
 
+    [Fact]
+    public async Task A_file_ffmpeg_cannot_read_gets_500_with_the_reason_and_the_next_file_still_plays()
+    {
+        await File.WriteAllTextAsync(Path.Combine(fixture.Files.VodFolder, "broken.mp4"), "this is not a movie");
+
+        using var response = await Client.GetAsync("/vod/broken.mp4/index.m3u8");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.StartsWith("cannot serve vod/broken.mp4: ffmpeg could not remux broken.mp4", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/vod/clip.mp4/index.m3u8")).StatusCode);
+    }
+
     [Theory]
     [InlineData("/vod/../../etc/passwd.mp4/index.m3u8")]
     [InlineData("/vod/%2e%2e/%2e%2e/etc/passwd.mp4/index.m3u8")]

@@ -47,7 +47,9 @@ internal sealed class LiveSegmenter : IAsyncDisposable
     public IMediaStream Stream { get; }
 
     /// <summary>The stream ended (its reader completed) or the segmenter failed.</summary>
-    public bool Ended { get; private set; }
+    public bool Ended => Volatile.Read(ref _ended);
+
+    private bool _ended;
 
     /// <summary>Milliseconds (Environment.TickCount64) of the last playlist or segment request.</summary>
     public long LastAccess => Interlocked.Read(ref _lastAccess);
@@ -113,7 +115,7 @@ internal sealed class LiveSegmenter : IAsyncDisposable
         }
         finally
         {
-            Ended = true;
+            Volatile.Write(ref _ended, true);
             _firstSegment.TrySetResult(false);
         }
     }

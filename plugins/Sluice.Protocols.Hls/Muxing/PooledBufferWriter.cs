@@ -51,7 +51,7 @@ internal sealed class PooledBufferWriter(int initialCapacity = 64 << 10) : IBuff
         if (needed <= _buffer.Length) return;
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
         _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
     }
 }

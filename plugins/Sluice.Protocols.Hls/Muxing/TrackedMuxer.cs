@@ -66,6 +66,7 @@ internal sealed class TrackedMuxer
             return MuxerChange.Updated;
         }
 
+        if (_muxed.Length == 0 && Muxer is null && !AnyCarried(tracks)) return MuxerChange.None; // still nothing to mux
         _muxed = tracks.Where(Carries).ToArray();
         HasVideo = _muxed.Any(t => t.Kind == MediaKind.Video);
         try
@@ -84,6 +85,15 @@ internal sealed class TrackedMuxer
 
     private static bool Carries(TrackInfo track) =>
         TsMuxer.CanCarry(track.Codec) && (track.Codec != CodecId.Aac || track.Audio is { SampleRate: > 0 });
+
+    private static bool AnyCarried(IReadOnlyList<TrackInfo> tracks)
+    {
+        foreach (var track in tracks)
+        {
+            if (Carries(track)) return true;
+        }
+        return false;
+    }
 
     private bool SameRecords(IReadOnlyList<TrackInfo> tracks)
     {
