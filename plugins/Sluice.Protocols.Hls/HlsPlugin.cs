@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Plugins;
+using Sluice.Media.Streams;
+using Sluice.Protocols.Hls.Http;
+
+namespace Sluice.Protocols.Hls;
+
+/// <summary>
+/// HLS and MPEG-TS over HTTP on the host's listeners (Flussonic's URLs: <c>/NAME/index.m3u8</c>,
+/// <c>/NAME/mono.m3u8</c>, <c>/NAME/mpegts</c>), MPEG-TS publishing by PUT/POST <c>/NAME/mpegts</c>, and
+/// the same for files of <c>file PREFIX</c> blocks. Needs the host's <see cref="IStreamRegistry"/>;
+/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/> and <see cref="IEventEmitter"/> when offered.
+/// </summary>
+public sealed class HlsPlugin : ISluicePlugin
+{
+    private readonly HlsOptions _options;
+
+    public HlsPlugin() : this(new HlsOptions())
+    {
+    }
+
+    internal HlsPlugin(HlsOptions options) => _options = options;
+
+    public void Configure(IPluginBuilder plugin)
+    {
+        var services = plugin.HostServices;
+        var log = plugin.LoggerFactory.CreateLogger("Sluice.Protocols.Hls");
+        if (services.GetService(typeof(IStreamRegistry)) is not IStreamRegistry registry)
+        {
+            log.LogWarning("this host offers no stream registry (IStreamRegistry): HLS and MPEG-TS routes are not mapped");
+            return;
+        }
+        var delivery = new HlsDelivery(
+            registry,
+            services.GetService(typeof(ISessionTracker)) as ISessionTracker,
+            services.GetService(typeof(IVodLibrary)) as IVodLibrary,
+            services.GetService(typeof(IEventEmitter)) as IEventEmitter,
+            _options,
+            plugin.LoggerFactory);
+        plugin.AddService(delivery);
+        plugin.AddRoutes(endpoints => DeliveryRoutes.Map(endpoints, delivery));
+    }
+}

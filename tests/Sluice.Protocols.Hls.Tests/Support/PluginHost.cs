@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Plugins;
+
+namespace Sluice.Protocols.Hls.Tests.Support;
+
+/// <summary>
+/// A real Kestrel on 127.0.0.1 (port chosen by the OS) with a plugin's routes mapped the way the host
+/// maps them, beside a host-like literal route, and the plugin's services started.
+/// </summary>
+internal sealed class PluginHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestPluginBuilder _builder;
+
+    private PluginHost(WebApplication app, TestPluginBuilder builder, string baseUrl)
+    {
+        _app = app;
+        _builder = builder;
+        BaseUrl = baseUrl;
+        Client = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string BaseUrl { get; }
+
+    public HttpClient Client { get; }
+
+    public int Port => new Uri(BaseUrl).Port;
+
+    public static async Task<PluginHost> StartAsync(ISluicePlugin plugin, IReadOnlyDictionary<Type, object> services)
+    {
+        var builder = new TestPluginBuilder(services);
+        plugin.Configure(builder);
+        var web = WebApplication.CreateSlimBuilder();
+        web.Logging.ClearProviders();
+        web.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // Small send buffers (inherited by accepted sockets) so a client that stops reading backs up
+        // within a second or two instead of filling megabytes of kernel buffers first.
+        web.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.SendBufferSize = 16 << 10;
+            return socket;
+        });
+        web.Services.AddRouting();
+        var app = web.Build();
+        app.UseRouting();
+        app.MapGet("/api/v1/server", () => Results.Text("host"));
+        foreach (var map in builder.Routes) map(app);
+        foreach (var service in builder.Services) await service.StartAsync(CancellationToken.None);
+        await app.StartAsync();
+        return new PluginHost(app, builder, app.Urls.First().TrimEnd('/'));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try { await _app.StopAsync(limit.Token); } catch (OperationCanceledException) { }
+        foreach (var service in _builder.Services) await service.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
