@@ -61,7 +61,7 @@ internal static class NotifyCommand
         + (r.Drained ? "" : " (sinks did not drain in time)")
         + string.Concat(r.Delivered.Select(d => $"\n  {d.Key}: delivered {d.Value}, dropped {r.Dropped.GetValueOrDefault(d.Key)}"));
 
-    private static async Task<NotifyOptions?> LoadNotifyOptionsAsync(OfflineHost host)
+    private static async Task<NotifyOptions?> LoadNotifyOptionsAsync(HostCore host)
     {
         var result = host.Load();
         foreach (var d in result.Diagnostics) await Console.Error.WriteLineAsync(d.ToString());

@@ -28,8 +28,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     private readonly SluiceLogging _logging;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _log;
-    private readonly ConfigurationAccessor _configuration = new();
-    private readonly ServiceProvider _services;
+    private readonly HostCore _core;
     private readonly ListenerConfiguration _listeners = new();
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly SystemMonitor _monitor;
@@ -41,33 +40,20 @@ internal sealed class SluiceServer : IAsyncDisposable
 
     public SluiceServer(ConfigSource source, SluiceLogging logging)
     {
-        Source = source;
         _logging = logging;
         _loggerFactory = new SerilogLoggerFactory(logging.Logger);
         _log = _loggerFactory.CreateLogger("Sluice.Host");
-        _services = HostServices.Build(_loggerFactory, () => Router!, () => Plugins!, _configuration, () => Streams!);
-
-        var core = new ContributionSet();
-        core.Add<IConfigSection>(new CoreConfigSection());
-        core.Add<IConfigSection>(new NotifyConfigSection());
-        core.Add<IConfigSection>(new StreamsConfigSection());
-        Plugins = new PluginManager(
-            new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
-            _services, _loggerFactory, OnPluginsChangedAsync, core);
-        Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, _loggerFactory, _services);
-        core.Add<IConfigurationListener>(Router);
-        Streams = new StreamRegistry(Router, Plugins, _loggerFactory);
-        core.Add<IConfigurationListener>(Streams);
+        _core = HostCore.Create(source, _loggerFactory, OnPluginsChangedAsync);
         _monitor = new SystemMonitor(Router);
     }
 
-    public ConfigSource Source { get; }
+    public ConfigSource Source => _core.Source;
 
-    public PluginManager Plugins { get; }
+    public PluginManager Plugins => _core.Plugins;
 
-    public EventRouter Router { get; }
+    public EventRouter Router => _core.Router;
 
-    public StreamRegistry Streams { get; }
+    public StreamRegistry Streams => _core.Streams;
 
     public CoreOptions Core { get; private set; } = new();
 
@@ -155,11 +141,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         return loaded.Result;
     }
 
-    private (ConfigLoadResult Result, string Text) Load(string text)
-    {
-        var loader = new ConfigLoader(Plugins.All<IConfigSection>(), _services);
-        return (loader.LoadString(text, Source.DisplayName, Source.Directory), text);
-    }
+    private (ConfigLoadResult Result, string Text) Load(string text) => (_core.Load(text), text);
 
     /// <summary>Applies a validated configuration: the core's own options, then every listener (notify, plugins).</summary>
     private async Task ApplyAsync(SluiceConfiguration configuration, string text, CancellationToken cancellationToken)
@@ -178,7 +160,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             if (core.PluginsDirectory is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(Plugins.PluginsDirectory))
                 _log.LogWarning("plugins_dir changed to {Dir}; it takes effect at the next start", dir);
             Core = core;
-            _configuration.Set(configuration);
+            _core.Configuration.Set(configuration);
             _appliedText = text;
 
             foreach (var listener in Plugins.All<IConfigurationListener>())
@@ -207,7 +189,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     /// </summary>
     private async Task OnPluginsChangedAsync(PluginSetChange change, CancellationToken cancellationToken)
     {
-        if (!_configuration.HasValue) return;
+        if (!_core.Configuration.HasValue) return;
         var loaded = Load(_appliedText);
         if (loaded.Result.Configuration is not { } configuration)
         {
@@ -252,22 +234,6 @@ internal sealed class SluiceServer : IAsyncDisposable
         return app;
     }
 
-    /// <summary><c>plugins_dir</c> as written in the file (read before plugins load: they bring the other sections).</summary>
-    private static string PluginsDirectoryOf(ConfigSource source)
-    {
-        try
-        {
-            var tree = new ConfigDocumentReader(new DiagnosticBag()).ReadString(source.ReadText(), source.DisplayName, source.Directory);
-            if (tree.LastOrDefault(d => d.Name == "plugins_dir") is { Arguments.Count: > 0 } d)
-                return Path.GetFullPath(d.Arguments[0].Value, source.Directory);
-        }
-        catch (IOException)
-        {
-            // Reported when the configuration itself is loaded.
-        }
-        return HostInfo.DefaultPluginsDirectory;
-    }
-
     public void Stop() => _stopping.Cancel();
 
     public async ValueTask DisposeAsync()
@@ -279,10 +245,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             try { await _web.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
             await _web.DisposeAsync();
         }
-        await Streams.DisposeAsync(); // sources are plugin code: stop them before plugins unload
-        await Plugins.DisposeAsync();
-        await Router.DisposeAsync();
-        await _services.DisposeAsync();
+        await _core.DisposeAsync();
         _stopping.Dispose();
     }
 }
