@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -45,12 +46,16 @@ public sealed class LiveMpegTsTests(HlsFixture fixture)
         var normal = await TsReceiver.ReadAsync(fixture.Host.Client, "/cam1/mpegts", TimeSpan.FromSeconds(6));
 
         Assert.Equal(0, normal.ContinuityErrors);
-        Assert.InRange(normal.VideoFrames, 130, 180); // real time: 25 fps for 6 s (+ cached GOP)
-        // Frames keep arriving all along: no gap of more than a second between video frames.
-        var gaps = normal.VideoArrivals.Zip(normal.VideoArrivals.Skip(1), (a, b) => b - a);
-        Assert.True(gaps.Max() < TimeSpan.FromSeconds(1), $"largest gap {gaps.Max()}");
+        Assert.InRange(normal.VideoFrames, 130, 190); // real time: 25 fps for 6 s (+ up to one cached GOP)
+        // Frames keep arriving all along: the viewer's largest gap is the source's own jitter (a machine
+        // shared with busy builds delays timers), not a wait on the stalled viewer.
+        var arrivals = normal.VideoArrivals;
+        var largest = Stopwatch.GetElapsedTime(0, arrivals.Zip(arrivals.Skip(1), (a, b) => b - a).Max());
+        var source = fixture.Cam.LargestSourceGap(arrivals[0] - Stopwatch.Frequency, arrivals[^1]);
+        Console.WriteLine($"normal viewer: {normal.VideoFrames} video frames in 6 s, largest gap {largest.TotalMilliseconds:0} ms (source {source.TotalMilliseconds:0} ms)");
+        Assert.True(largest < source + TimeSpan.FromMilliseconds(300), $"largest gap {largest}, the source's {source}");
         // Meanwhile the stalled viewer's own reader overflows (once the socket buffers are full) and drops.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         while (fixture.Cam.DroppedByReaders == droppedBefore && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(200);
         Assert.True(fixture.Cam.DroppedByReaders > droppedBefore, "the stalled viewer's reader should have dropped frames");
         Console.WriteLine($"stalled viewer: drops began {clock.Elapsed.TotalSeconds:0.0} s after the normal viewer finished");

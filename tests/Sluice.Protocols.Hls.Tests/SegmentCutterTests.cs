@@ -40,6 +40,41 @@ public sealed class SegmentCutterTests(HlsFixture fixture)
     }
 
     [Fact]
+    public void Sparse_keyframes_make_longer_segments_and_none_at_all_a_forced_cut()
+    {
+        using var clip = Frames.Of(fixture.Files.LiveClip);
+        var video = clip.List.First(f => f.Kind == MediaKind.Video).TrackId;
+        var firstDts = clip.List.First(f => f.TrackId == video).Dts;
+
+        // Keep only every third video keyframe (one every 3 s): a 2 s target then gives 3 s segments.
+        var sparse = Cut(clip, new HlsOptions(), f => f.TrackId == video && f.IsKeyframe && Math.Round((f.Dts - firstDts) / 90_000.0) % 3 != 0);
+        Assert.Equal([3.0, 3.0, 2.0], sparse);
+
+        // No keyframe after the first: segments are cut at the forced limit (here 2.5 s) anyway.
+        var forced = Cut(clip, new HlsOptions { MaxSegmentDuration = TimeSpan.FromSeconds(2.5) }, f => f.TrackId == video && f.IsKeyframe && f.Dts != firstDts);
+        Assert.Equal(3, forced.Count(d => d is >= 2.5 and < 2.6)); // the first frame at or past the limit
+        Assert.InRange(forced.Sum(), 7.9, 8.1);
+    }
+
+    private static List<double> Cut(Frames clip, HlsOptions options, Func<MediaFrame, bool> dropKeyframeFlag)
+    {
+        var durations = new List<double>();
+        using var cutter = new SegmentCutter(options, s =>
+        {
+            durations.Add(Math.Round(s.DurationSeconds, 2));
+            s.Data.Release();
+        });
+        foreach (var f in clip.List)
+        {
+            var flags = dropKeyframeFlag(f) ? f.Flags & ~FrameFlags.Keyframe : f.Flags;
+            var frame = new MediaFrame(f.TrackId, f.Codec, f.Dts, f.Pts, flags, f.Payload);
+            cutter.Add(in frame, clip.Tracks);
+        }
+        cutter.Finish();
+        return durations;
+    }
+
+    [Fact]
     public void Cutting_allocates_nothing_per_frame()
     {
         using var clip = Frames.Of(fixture.Files.LiveClip);

@@ -34,6 +34,10 @@ internal sealed partial class HlsDelivery
         {
             ready = false;
         }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client gave up waiting
+        }
         var playlist = ready ? segmenter.Playlist : [];
         if (playlist.Length == 0)
         {

@@ -27,6 +27,10 @@ internal sealed partial class HlsDelivery
         {
             index = await _vodCache.GetAsync(file).WaitAsync(http.RequestAborted).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while the file was being remuxed; the remux goes on for the next one
+        }
         catch (Exception e) when (e is InvalidDataException or TimeoutException or IOException or InvalidOperationException
                                       or System.ComponentModel.Win32Exception)
         {

@@ -24,6 +24,7 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
     private bool _started;
     private bool _discontinuity;
     private long _startDts, _lastDts, _lastInterval;
+    private long _lastMainDts = long.MinValue;
     private DateTimeOffset _startClock;
     private bool _anchored;
     private long _anchorDts;
@@ -35,7 +36,7 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
         var change = _muxer.Sync(tracks);
         if (change == MuxerChange.Recreated && _open)
         {
-            Close(_lastDts + _lastInterval);
+            Close(EndOfLastFrame);
             _discontinuity = true;
         }
         if (_muxer.Muxer is null) return;
@@ -46,8 +47,9 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
             var jumped = frame.Dts < _lastDts - JumpTicks || frame.Dts > _lastDts + JumpTicks;
             if (jumped)
             {
-                Close(_lastDts + _lastInterval);
+                Close(EndOfLastFrame);
                 _discontinuity = true;
+                _lastMainDts = long.MinValue;
             }
             else if (cutPoint && frame.Dts - _startDts >= options.TargetTicks)
             {
@@ -68,20 +70,25 @@ internal sealed class SegmentCutter(HlsOptions options, Action<CompletedSegment>
         }
 
         if (!_muxer.Write(in frame, _writer)) return;
-        if (frame.Dts > _lastDts)
+        _lastDts = Math.Max(_lastDts, frame.Dts);
+        // The frame interval of the main track (video, else audio) estimates the duration of the last frame.
+        if (frame.Kind == MediaKind.Video || !_muxer.HasVideo)
         {
-            if (frame.Kind == MediaKind.Video || !_muxer.HasVideo) _lastInterval = Math.Min(frame.Dts - _lastDts, 90_000);
-            _lastDts = frame.Dts;
+            if (frame.Dts > _lastMainDts && _lastMainDts != long.MinValue) _lastInterval = Math.Min(frame.Dts - _lastMainDts, 90_000);
+            _lastMainDts = frame.Dts;
         }
     }
 
     /// <summary>Ends the segment in progress (end of stream).</summary>
     public void Finish()
     {
-        if (_open) Close(_lastDts + _lastInterval);
+        if (_open) Close(EndOfLastFrame);
     }
 
     public void Dispose() => _writer.Dispose();
+
+    /// <summary>Where the last frame of the main track ends (its DTS plus the usual frame interval).</summary>
+    private long EndOfLastFrame => (_lastMainDts == long.MinValue ? _lastDts : _lastMainDts) + _lastInterval;
 
     private void Open(in MediaFrame frame)
     {

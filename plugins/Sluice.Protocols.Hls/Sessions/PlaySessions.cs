@@ -67,20 +67,10 @@ internal sealed class PlaySessions(ISessionTracker? tracker, HlsOptions options)
             {
                 if (!viewer.Closed && now - viewer.LastSeen < options.SessionIdleTimeout.TotalMilliseconds) continue;
                 (idle ??= []).Add(viewer);
-            }
-            if (idle is null) return;
-            foreach (var viewer in idle)
-            {
-                foreach (var (key, value) in _grouped)
-                {
-                    if (ReferenceEquals(value, viewer))
-                    {
-                        _grouped.Remove(key);
-                        break;
-                    }
-                }
+                _grouped.Remove(key); // allowed while enumerating a Dictionary
             }
         }
+        if (idle is null) return;
         foreach (var viewer in idle) viewer.Dispose();
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace Sluice.Protocols.Hls.Tests.Support;
 
 /// <summary>
 /// A real Kestrel on 127.0.0.1 (port chosen by the OS) with a plugin's routes mapped the way the host
-/// maps them, beside a host-like literal route, and the plugin's services started.
+/// maps them (collected, then published as one endpoint data source), beside a host-like literal route, and the plugin's services started.
 /// </summary>
 internal sealed class PluginHost : IAsyncDisposable
 {
@@ -51,10 +52,20 @@ internal sealed class PluginHost : IAsyncDisposable
         var app = web.Build();
         app.UseRouting();
         app.MapGet("/api/v1/server", () => Results.Text("host"));
-        foreach (var map in builder.Routes) map(app);
+        // As the host does: map on a collecting builder, publish the endpoints through one data source.
+        var collector = new CollectingRouteBuilder(app.Services);
+        foreach (var map in builder.Routes) map(collector);
+        ((IEndpointRouteBuilder)app).DataSources.Add(new DefaultEndpointDataSource(collector.DataSources.SelectMany(d => d.Endpoints).ToArray()));
         foreach (var service in builder.Services) await service.StartAsync(CancellationToken.None);
         await app.StartAsync();
         return new PluginHost(app, builder, app.Urls.First().TrimEnd('/'));
+    }
+
+    private sealed class CollectingRouteBuilder(IServiceProvider services) : IEndpointRouteBuilder
+    {
+        public IServiceProvider ServiceProvider { get; } = services;
+        public ICollection<EndpointDataSource> DataSources { get; } = new List<EndpointDataSource>();
+        public IApplicationBuilder CreateApplicationBuilder() => new ApplicationBuilder(ServiceProvider);
     }
 
     public async ValueTask DisposeAsync()

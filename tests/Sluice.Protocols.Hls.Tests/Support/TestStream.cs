@@ -38,6 +38,19 @@ internal sealed class TestStream(string name) : IMediaStream, IFrameSink
     }
 
     private long _droppedByGone;
+    private readonly Queue<long> _videoArrivals = new();
+
+    /// <summary>Largest gap between video frames reaching the stream between two timestamps (the source's own jitter).</summary>
+    public TimeSpan LargestSourceGap(long from, long to)
+    {
+        lock (_gate)
+        {
+            var arrivals = _videoArrivals.Where(t => t >= from && t <= to).ToList();
+            var largest = 0L;
+            for (var i = 1; i < arrivals.Count; i++) largest = Math.Max(largest, arrivals[i] - arrivals[i - 1]);
+            return System.Diagnostics.Stopwatch.GetElapsedTime(0, largest);
+        }
+    }
 
     public void OnTrack(TrackInfo track)
     {
@@ -54,6 +67,11 @@ internal sealed class TestStream(string name) : IMediaStream, IFrameSink
         {
             if (_ended) return;
             IsProducing = true;
+            if (frame.Kind == MediaKind.Video)
+            {
+                _videoArrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
+                if (_videoArrivals.Count > 4096) _videoArrivals.Dequeue();
+            }
             var startsGop = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !HasVideo);
             if (startsGop)
             {

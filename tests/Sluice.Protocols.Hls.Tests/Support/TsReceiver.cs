@@ -12,8 +12,7 @@ internal sealed class TsReceiver : IFrameSink
     public bool FirstVideoWasKeyframe { get; private set; }
     public long Bytes { get; private set; }
     public long ContinuityErrors { get; private set; }
-    public List<TimeSpan> VideoArrivals { get; } = [];
-    private Stopwatch _clock = new();
+    public List<long> VideoArrivals { get; } = [];
 
     public void OnTrack(TrackInfo track) { }
 
@@ -23,7 +22,7 @@ internal sealed class TsReceiver : IFrameSink
         {
             if (VideoFrames == 0) FirstVideoWasKeyframe = frame.IsKeyframe;
             VideoFrames++;
-            VideoArrivals.Add(_clock.Elapsed);
+            VideoArrivals.Add(Stopwatch.GetTimestamp());
         }
         else
         {
@@ -42,7 +41,6 @@ internal sealed class TsReceiver : IFrameSink
         await using var body = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[16 << 10];
         using var limit = new CancellationTokenSource(duration);
-        receiver._clock.Start();
         try
         {
             int read;
