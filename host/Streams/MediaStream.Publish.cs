@@ -31,6 +31,17 @@ internal sealed partial class MediaStream
         return publisher;
     }
 
+    /// <summary>Emits <c>frames_timed_out</c> when the publisher sent nothing for <c>source_timeout</c> (it stays attached).</summary>
+    public void CheckPublisherSilence()
+    {
+        StreamPublisher? p;
+        lock (_gate) p = _publisher;
+        if (p is null || !p.Inlet.Started || !IsActive(p.Inlet)) return;
+        var timeoutMs = (long)_options.SourceTimeout.TotalMilliseconds;
+        if (SilenceMs() > timeoutMs && MarkTimedOut())
+            Emit("frames_timed_out", new EventField("url", p.Inlet.Url), new EventField("timeout_ms", timeoutMs));
+    }
+
     /// <summary>True when the publisher left at least <paramref name="linger"/> ago and none came back.</summary>
     public bool UnpublishedFor(TimeSpan linger)
     {
