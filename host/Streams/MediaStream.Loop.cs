@@ -64,21 +64,21 @@ internal sealed partial class MediaStream
     {
         var index = 0;
         var failures = 0;
+        StreamOptions? previous = null;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 _interrupt = null;
                 var options = _options;
-                if (index >= options.Inputs.Count) index = 0;
+                if (!ReferenceEquals(options, previous))
+                {
+                    // New options (or the first run): start over from the primary.
+                    (index, failures, previous) = (0, 0, options);
+                }
                 var outcome = await RunAttemptAsync(options, index, stop);
                 if (outcome.Ending == Ending.Stopped || stop.IsCancellationRequested) break;
-                if (outcome.Ending == Ending.Interrupted)
-                {
-                    failures = 0;
-                    if (!ReferenceEquals(options, _options)) index = 0;
-                    continue;
-                }
+                if (outcome.Ending == Ending.Interrupted) continue;
                 if (outcome.Ending == Ending.PrimaryBack)
                 {
                     Switch(options, index, 0, "primary_recovered");
@@ -176,15 +176,22 @@ internal sealed partial class MediaStream
             catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, input.UrlText); }
         }
         _attemptFactory = null;
+        var endedByItself = reason is null;
         if (reason is null)
         {
             reason = error is null ? "eof" : "error";
             ending = Ending.Failed;
         }
+        else if (error is not null)
+        {
+            // Thrown while being cancelled (a socket closed under it): the cause is ours, not the source's.
+            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, input.UrlText, error.Message);
+            error = null;
+        }
         var healthy = inlet.Started && Environment.TickCount64 - inlet.FirstFrameMs >= (long)_settings.HealthyAfter.TotalMilliseconds;
         Emit("source_closed", new EventField("url", input.UrlText), new EventField("reason", reason),
             new EventField("error", error?.Message));
-        return new Outcome(ending, healthy, input.UrlText, ending == Ending.Failed ? error : null);
+        return new Outcome(ending, healthy, input.UrlText, endedByItself ? error : null);
     }
 
     /// <summary>
