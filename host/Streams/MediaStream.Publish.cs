@@ -58,6 +58,7 @@ internal sealed partial class MediaStream
             _publisherLeftMs = Environment.TickCount64;
         }
         if (IsActive(publisher.Inlet)) Activate(null);
+        publisher.End();
         if (State != "stopped") State = "waiting";
         Emit("source_closed", new EventField("url", publisher.Inlet.Url), new EventField("reason", reason));
         return Task.CompletedTask;
@@ -74,7 +75,13 @@ internal sealed partial class MediaStream
 /// <summary>A publication: writes to the stream until disposed.</summary>
 internal sealed class StreamPublisher(MediaStream stream, StreamInlet inlet) : IStreamPublisher
 {
+    private readonly CancellationTokenSource _ended = new();
+
     public StreamInlet Inlet { get; } = inlet;
+
+    public CancellationToken Ended => _ended.Token;
+
+    internal void End() => _ended.Cancel();
 
     public string StreamName => stream.Name;
 
