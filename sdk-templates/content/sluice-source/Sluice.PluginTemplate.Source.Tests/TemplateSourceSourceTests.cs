@@ -40,7 +40,7 @@ public sealed class TemplateSourceSourceTests : IDisposable
     [Fact]
     public async Task Source_Should_Play_The_File_In_Real_Time_In_A_Loop_With_Timestamps_That_Keep_Growing()
     {
-        File.Copy(await SampleTs.PathAsync(), Path.Combine(_configDirectory, "clip.ts"));
+        await SampleTs.MakeAsync(Path.Combine(_configDirectory, "clip.ts"));
         using var output = new CollectingOutput();
         await using var source = _factory.Create(Context("templatesource://clip.ts"));
 

@@ -47,7 +47,11 @@ internal sealed class PacedFrameQueue(ISourceOutput output) : IFrameSink, IDispo
         _pending.Enqueue(new Pending(null, shifted));
     }
 
-    /// <summary>The file starts over: later timestamps move on by the length of the pass just played.</summary>
+    /// <summary>
+    /// The file starts over: later timestamps move on by the length of the pass just played. One offset for
+    /// all tracks keeps them in sync; a track shorter than the longest one (video ending a frame before AAC)
+    /// gets that difference as a small gap at the loop point.
+    /// </summary>
     public void StartNextLoop()
     {
         _offset += Math.Max(_loopEnd - _loopStart, MinimumLoopTicks);
