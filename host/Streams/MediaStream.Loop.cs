@@ -64,21 +64,21 @@ internal sealed partial class MediaStream
     {
         var index = 0;
         var failures = 0;
+        StreamOptions? previous = null;
         try
         {
             while (!stop.IsCancellationRequested)
             {
                 _interrupt = null;
                 var options = _options;
-                if (index >= options.Inputs.Count) index = 0;
+                if (!ReferenceEquals(options, previous))
+                {
+                    // New options (or the first run): start over from the primary.
+                    (index, failures, previous) = (0, 0, options);
+                }
                 var outcome = await RunAttemptAsync(options, index, stop);
                 if (outcome.Ending == Ending.Stopped || stop.IsCancellationRequested) break;
-                if (outcome.Ending == Ending.Interrupted)
-                {
-                    failures = 0;
-                    if (!ReferenceEquals(options, _options)) index = 0;
-                    continue;
-                }
+                if (outcome.Ending == Ending.Interrupted) continue;
                 if (outcome.Ending == Ending.PrimaryBack)
                 {
                     Switch(options, index, 0, "primary_recovered");
@@ -176,15 +176,22 @@ internal sealed partial class MediaStream
             catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, input.UrlText); }
         }
         _attemptFactory = null;
+        var endedByItself = reason is null;
         if (reason is null)
         {
             reason = error is null ? "eof" : "error";
             ending = Ending.Failed;
         }
+        else if (error is not null)
+        {
+            // Thrown while being cancelled (a socket closed under it): the cause is ours, not the source's.
+            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, input.UrlText, error.Message);
+            error = null;
+        }
         var healthy = inlet.Started && Environment.TickCount64 - inlet.FirstFrameMs >= (long)_settings.HealthyAfter.TotalMilliseconds;
         Emit("source_closed", new EventField("url", input.UrlText), new EventField("reason", reason),
             new EventField("error", error?.Message));
-        return new Outcome(ending, healthy, input.UrlText, ending == Ending.Failed ? error : null);
+        return new Outcome(ending, healthy, input.UrlText, endedByItself ? error : null);
     }
 
     /// <summary>
@@ -247,62 +254,5 @@ internal sealed partial class MediaStream
         if (silence > timeoutMs && MarkTimedOut())
             Emit("frames_timed_out", new EventField("url", inlet.Url), new EventField("timeout_ms", timeoutMs));
         return (null, Ending.Failed);
-    }
-
-    /// <summary>
-    /// Opens the primary input on the side, without touching the stream, for at most <c>source_timeout</c>:
-    /// true once it delivers a keyframe (a video one when it has video).
-    /// </summary>
-    private async Task<bool> ProbeAsync(StreamOptions options, CancellationToken stop)
-    {
-        var input = options.Inputs[0];
-        if (SourceFactories.Claiming(_factories, input.Url) is not { } factory) return false;
-        using var probe = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        probe.CancelAfter(options.SourceTimeout);
-        var output = new ProbeOutput();
-        IMediaSource? source = null;
-        try
-        {
-            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, _log));
-            var created = source;
-            var run = Task.Run(() => created.RunAsync(output, probe.Token), CancellationToken.None);
-            await Task.WhenAny(run, output.Keyframe.Task, Task.Delay(Timeout.Infinite, probe.Token));
-            var ok = output.Keyframe.Task.IsCompleted;
-            probe.Cancel();
-            await run.WaitAsync(_settings.SourceStopTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            _log.LogDebug("stream {Stream}: probe of primary {Url}: {Result}", Name, input.UrlText, ok ? "delivers" : "silent");
-            return ok;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return false;
-        }
-        finally
-        {
-            if (source is not null)
-            {
-                try { await source.DisposeAsync(); } catch (Exception e) when (e is not OutOfMemoryException) { }
-            }
-        }
-    }
-
-    /// <summary>Where a probe of the primary writes: it only waits for a keyframe and keeps nothing.</summary>
-    private sealed class ProbeOutput : ISourceOutput
-    {
-        private volatile bool _hasVideo;
-
-        public TaskCompletionSource Keyframe { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Connected() { }
-
-        public void OnTrack(TrackInfo track)
-        {
-            if (track.Kind == MediaKind.Video) _hasVideo = true;
-        }
-
-        public void OnFrame(in MediaFrame frame)
-        {
-            if (frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_hasVideo)) Keyframe.TrySetResult();
-        }
     }
 }

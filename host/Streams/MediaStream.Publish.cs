@@ -31,6 +31,17 @@ internal sealed partial class MediaStream
         return publisher;
     }
 
+    /// <summary>Emits <c>frames_timed_out</c> when the publisher sent nothing for <c>source_timeout</c> (it stays attached).</summary>
+    public void CheckPublisherSilence()
+    {
+        StreamPublisher? p;
+        lock (_gate) p = _publisher;
+        if (p is null || !p.Inlet.Started || !IsActive(p.Inlet)) return;
+        var timeoutMs = (long)_options.SourceTimeout.TotalMilliseconds;
+        if (SilenceMs() > timeoutMs && MarkTimedOut())
+            Emit("frames_timed_out", new EventField("url", p.Inlet.Url), new EventField("timeout_ms", timeoutMs));
+    }
+
     /// <summary>True when the publisher left at least <paramref name="linger"/> ago and none came back.</summary>
     public bool UnpublishedFor(TimeSpan linger)
     {
@@ -47,6 +58,7 @@ internal sealed partial class MediaStream
             _publisherLeftMs = Environment.TickCount64;
         }
         if (IsActive(publisher.Inlet)) Activate(null);
+        publisher.End();
         if (State != "stopped") State = "waiting";
         Emit("source_closed", new EventField("url", publisher.Inlet.Url), new EventField("reason", reason));
         return Task.CompletedTask;
@@ -63,7 +75,13 @@ internal sealed partial class MediaStream
 /// <summary>A publication: writes to the stream until disposed.</summary>
 internal sealed class StreamPublisher(MediaStream stream, StreamInlet inlet) : IStreamPublisher
 {
+    private readonly CancellationTokenSource _ended = new();
+
     public StreamInlet Inlet { get; } = inlet;
+
+    public CancellationToken Ended => _ended.Token;
+
+    internal void End() => _ended.Cancel();
 
     public string StreamName => stream.Name;
 

@@ -25,6 +25,8 @@ internal sealed partial class MediaStream : IMediaStream
     private volatile StreamInlet? _active;
     private MediaInfo _mediaInfo;
     private MediaInfo _reportedInfo;
+    private bool _infoPending;
+    private long _infoPendingSinceMs;
     private bool _hasVideo;
     private bool _stopped;
     private long _lastFrameMs;
@@ -142,6 +144,7 @@ internal sealed partial class MediaStream : IMediaStream
         {
             _active = inlet;
             _attemptTracks.Clear();
+            _infoPending = false;
             _gop.Clear();
             _timedOut = false;
             IsProducing = false;
@@ -160,22 +163,46 @@ internal sealed partial class MediaStream : IMediaStream
         lock (_gate)
         {
             _lastFrameMs = Environment.TickCount64;
-            report = ReportInfoLocked();
+            MarkInfoPendingLocked();
+            report = ReportInfoLocked(force: false);
         }
         State = "running";
         if (report is { } m) Emit("stream_media_info", m.ToFields());
         Emit("source_started", new EventField("url", inlet.Url));
     }
 
+    private void MarkInfoPendingLocked()
+    {
+        if (_infoPending) return;
+        _infoPending = true;
+        _infoPendingSinceMs = Environment.TickCount64;
+    }
+
     /// <summary>
     /// The media info to report, if it changed since the last report. Sources announce tracks one by one
-    /// while connecting, so nothing is reported before the first frame: then the whole set at once.
+    /// (a demuxer knows an AAC track's rate only at its first frame), so the report waits for the first
+    /// frame and for every track's configuration, or at most <see cref="InfoSettleMs"/> (force).
     /// </summary>
-    private MediaInfo? ReportInfoLocked()
+    private MediaInfo? ReportInfoLocked(bool force)
     {
+        if (!_infoPending) return null;
+        if (!force && !Configured(_tracks)) return null;
+        _infoPending = false;
         if (_mediaInfo == _reportedInfo) return null;
         _reportedInfo = _mediaInfo;
         return _mediaInfo;
+    }
+
+    private const long InfoSettleMs = 1000;
+
+    private static bool Configured(TrackInfo[] tracks)
+    {
+        foreach (var t in tracks)
+        {
+            if (t.Kind == MediaKind.Video && t.Video is null) return false;
+            if (t.Kind == MediaKind.Audio && t.Audio is null) return false;
+        }
+        return true;
     }
 
     internal void InletTrack(StreamInlet inlet, TrackInfo track)
@@ -189,7 +216,11 @@ internal sealed partial class MediaStream : IMediaStream
             _tracks = list;
             _hasVideo = list.Any(t => t.Kind == MediaKind.Video);
             _mediaInfo = MediaInfo.Of(list);
-            if (inlet.Started) changed = ReportInfoLocked();
+            if (inlet.Started)
+            {
+                MarkInfoPendingLocked();
+                changed = ReportInfoLocked(force: false);
+            }
         }
         if (changed is { } m) Emit("stream_media_info", m.ToFields());
     }
@@ -197,10 +228,12 @@ internal sealed partial class MediaStream : IMediaStream
     internal void Deliver(StreamInlet inlet, in MediaFrame frame)
     {
         bool restored;
+        MediaInfo? info = null;
         lock (_gate)
         {
             if (!ReferenceEquals(_active, inlet)) return;
             var now = Environment.TickCount64;
+            if (_infoPending) info = ReportInfoLocked(force: now - _infoPendingSinceMs >= InfoSettleMs);
             _lastFrameMs = now;
             restored = _timedOut;
             _timedOut = false;
@@ -210,6 +243,7 @@ internal sealed partial class MediaStream : IMediaStream
             _gop.Add(frame, resetPoint);
             foreach (var r in _readers) r.Offer(frame, resetPoint);
         }
+        if (info is { } m) Emit("stream_media_info", m.ToFields());
         if (restored)
         {
             State = "running";

@@ -79,11 +79,13 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
             if (_running.TryGetValue(name, out var running))
                 return running.Options.IsPublished || running.Kind == StreamKind.Published ? running.AttachPublisher(remoteAddress) : null;
             if (_configured.ContainsKey(name) || !StreamNames.IsValid(name, out _)) return null;
-            if (!_live.Any(l => name.Length > l.Prefix.Length + 1 && name.StartsWith(l.Prefix + "/", StringComparison.Ordinal))) return null;
+            var live = _live.FirstOrDefault(l => name.Length > l.Prefix.Length + 1 && name.StartsWith(l.Prefix + "/", StringComparison.Ordinal));
+            if (live is null) return null;
             var options = new StreamOptions
             {
                 Name = name,
                 Kind = StreamKind.Published,
+                SourceTimeout = live.SourceTimeout,
                 Inputs = new([new InputOptions("publish://", new Uri("publish://"), ValueList<KeyValuePair<string, string>>.Empty)]),
                 Text = "",
             };
@@ -176,7 +178,10 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         return stream;
     }
 
-    /// <summary>Stops on-demand streams nobody watches and published streams whose publisher left.</summary>
+    /// <summary>
+    /// Stops on-demand streams nobody watches and published streams whose publisher left; reports
+    /// publishers that went silent (<c>frames_timed_out</c>).
+    /// </summary>
     private async Task HousekeepingAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_settings.IdleCheckInterval);
@@ -189,6 +194,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                 {
                     foreach (var (name, s) in _running.ToArray())
                     {
+                        if (s.Kind == StreamKind.Published || s.Options.IsPublished) s.CheckPublisherSilence();
                         if (s.Kind == StreamKind.OnDemand && s.IdleFor(s.Options.ClientsTimeout)) idle.Add((s, "no_clients"));
                         else if (s.Kind == StreamKind.Published && s.UnpublishedFor(_settings.PublishedLinger)) idle.Add((s, "unpublished"));
                         else continue;

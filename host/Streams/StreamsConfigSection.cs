@@ -23,7 +23,7 @@ internal sealed class StreamsConfigSection : IConfigSection
     [
         new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
         new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
-        new("live", "live PREFIX [{ ... }]", 1, 1, BlockUse.Optional, []),
+        new("live", "live PREFIX [{ source_timeout SECONDS; }]", 1, 1, BlockUse.Optional, [SourceTimeout]),
         new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
     ];
 
@@ -63,7 +63,7 @@ internal sealed class StreamsConfigSection : IConfigSection
                         continue;
                     }
                     prefixes[(d.Name, name)] = nameArg.Location;
-                    if (d.Name == "live") live.Add(new LiveOptions(name, d.Text));
+                    if (d.Name == "live") { if (BindLive(d, name, diag) is { } l) live.Add(l); }
                     else if (BindFile(d, name, context) is { } f) files.Add(f);
                     break;
             }
@@ -156,6 +156,17 @@ internal sealed class StreamsConfigSection : IConfigSection
         if (error is null) return input;
         diag.Error(urlArg.Location, $"'{c.Name} {urlArg.Value}': {error}");
         return null;
+    }
+
+    private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag)
+    {
+        var timeout = StreamDefaults.SourceTimeout;
+        foreach (var c in d.Children("source_timeout"))
+        {
+            if (PositiveDuration(c, diag) is { } t) timeout = t;
+            else return null;
+        }
+        return new LiveOptions(prefix, timeout, d.Text);
     }
 
     private static FileVodOptions? BindFile(ConfigDirective d, string prefix, ConfigBindContext context)

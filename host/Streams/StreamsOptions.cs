@@ -47,7 +47,7 @@ internal sealed record StreamOptions
 }
 
 /// <summary><c>live PREFIX { }</c>: publishing to <c>PREFIX/anything</c> is allowed.</summary>
-internal sealed record LiveOptions(string Prefix, string Text);
+internal sealed record LiveOptions(string Prefix, TimeSpan SourceTimeout, string Text);
 
 /// <summary><c>file PREFIX { path DIR; }</c>: files under DIR are served as <c>PREFIX/relative/path</c>.</summary>
 internal sealed record FileVodOptions(string Prefix, string Directory, string Text);

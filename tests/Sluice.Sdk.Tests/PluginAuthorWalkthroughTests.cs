@@ -8,7 +8,8 @@ namespace Sluice.Sdk.Tests;
 
 /// <summary>
 /// docs/plugins.md's walkthrough, done for real: templates instantiated outside the repo build, test
-/// and publish against the packed Sluice.Abstractions, and the published folder works in the host.
+/// and publish against the packed Sluice.Abstractions (and Sluice.Media), and the published folder works
+/// in the host. The source's part is in PluginAuthorWalkthroughTests.Source.cs.
 /// One class, one shared workspace: the dotnet builds are slow and run once.
 /// </summary>
 public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace workspace, ITestOutputHelper output) : IClassFixture<TemplateWorkspace>
@@ -21,10 +22,12 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
         foreach (var step in workspace.Steps) output.WriteLine($"{step.Took.TotalSeconds,6:F1}s  exit {step.ExitCode}  {step.CommandLine}");
 
         AssertSucceeded(workspace.PackAbstractions, "pack Sluice.Abstractions");
+        AssertSucceeded(workspace.PackMedia, "pack Sluice.Media");
         AssertSucceeded(workspace.PackTemplates, "pack the templates");
         AssertSucceeded(workspace.Install, "dotnet new install");
         AssertSucceeded(workspace.NewSink, "dotnet new sluice-sink");
         AssertSucceeded(workspace.NewPlugin, "dotnet new sluice-plugin");
+        AssertSucceeded(workspace.NewSource, "dotnet new sluice-source");
 
         var sink = Path.Combine(workspace.SinkSolution, "Acme.Pager");
         Assert.True(File.Exists(Path.Combine(sink, "Acme.Pager.csproj")));
@@ -32,6 +35,11 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
         Assert.Contains("class PagerSinkFactory", File.ReadAllText(Path.Combine(sink, "PagerSinkFactory.cs")));
         Assert.Contains("\"pager://\"", File.ReadAllText(Path.Combine(sink, "PagerSinkOptions.cs")));
         Assert.Contains("\"hello_greeting\"", File.ReadAllText(Path.Combine(workspace.PluginSolution, "Acme.Hello", "HelloConfigSection.cs")));
+        var source = Path.Combine(workspace.SourceSolution, "Acme.Ticker");
+        Assert.True(File.Exists(Path.Combine(workspace.SourceSolution, "Acme.Ticker.Tests", "Acme.Ticker.Tests.csproj")));
+        Assert.Contains("class TickerPlugin : ISluicePlugin", File.ReadAllText(Path.Combine(source, "TickerPlugin.cs")));
+        Assert.Contains("class TickerSourceFactory : IMediaSourceFactory", File.ReadAllText(Path.Combine(source, "TickerSourceFactory.cs")));
+        Assert.Contains("Scheme = \"ticker\"", File.ReadAllText(Path.Combine(source, "TickerSourceOptions.cs")));
 
         // Nothing of the template's placeholder names is left in what the author gets.
         var leftovers = Directory.EnumerateFiles(workspace.Work, "*", SearchOption.AllDirectories)
@@ -181,6 +189,6 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
     [GeneratedRegex(@"Failed:\s+(?<failed>\d+), Passed:\s+(?<passed>\d+)")]
     private static partial Regex TestSummaryPattern();
 
-    [GeneratedRegex("PluginTemplate|TemplateSink|TemplatePlugin|templatesink|templateplugin")]
+    [GeneratedRegex("PluginTemplate|TemplateSink|TemplateSource|TemplatePlugin|templatesink|templatesource|templateplugin")]
     private static partial Regex PlaceholderPattern();
 }

@@ -163,3 +163,23 @@ public sealed class RegistryTests
         await StreamsFixture.Until(() => f.Source["c"].Running == 0 && f.Source["b"].Running == 0, "old sources stopped");
     }
 }
+
+public sealed class PublisherSilenceTests
+{
+    [Fact]
+    public async Task A_silent_publisher_is_reported_as_frames_timed_out_and_restored_when_it_sends_again()
+    {
+        await using var f = await new StreamsFixture().Apply("live pub { source_timeout 200ms; }");
+        var publisher = f.Registry.Publish("pub/cam", "10.0.0.9")!;
+        publisher.OnTrack(TestSourceFactory.Video);
+        Frames.Write(publisher, 0);
+        var timedOut = await f.Events.WaitFor("frames_timed_out", "pub/cam");
+        Assert.Equal(("publish://10.0.0.9", "200"), (timedOut["url"], timedOut["timeout_ms"]));
+        Assert.False(f.Registry.Find("pub/cam")!.IsProducing);
+        Frames.Write(publisher, 1);
+        await f.Events.WaitFor("frames_restored", "pub/cam");
+        Assert.True(f.Registry.Find("pub/cam")!.IsProducing);
+        Assert.DoesNotContain("source_closed", f.Events.Names("pub/cam")); // a publisher is never cut for silence
+        await publisher.DisposeAsync();
+    }
+}

@@ -115,7 +115,9 @@ public sealed class RouterAndHostTests
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/streams/nope")).StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/v1/streams/nope/stop", null)).StatusCode);
 
+            Assert.False(publisher.Ended.IsCancellationRequested);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/v1/streams/pub/cam/stop", null)).StatusCode);
+            Assert.True(publisher.Ended.IsCancellationRequested); // the publishing plugin is told to hang up
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/v1/streams/pub/cam")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/api/v1/streams/studio/stop", null)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/v1/streams/studio")).StatusCode); // permanent: started again

@@ -176,3 +176,21 @@ public sealed class RetryLimitAndBufferTests
         foreach (var p in payloads) p.Release();
     }
 }
+
+public sealed class CancellationBlameTests
+{
+    [Fact]
+    public async Task A_source_that_throws_while_being_cancelled_is_not_reported_as_broken()
+    {
+        await using var f = new StreamsFixture();
+        f.Source["cam"].ThrowOnCancel = true;
+        await f.Apply("stream tv { input test://cam; source_timeout 200ms; }");
+        await f.Events.WaitFor("source_started", "tv");
+        f.Source["cam"].Mode = SourceMode.Silent;
+        var closed = await f.Events.WaitFor("source_closed", "tv");
+        Assert.Equal(("frames_timed_out", null), (closed["reason"], closed["error"]));
+        f.Source["cam"].Mode = SourceMode.Normal;
+        await f.Events.WaitFor("source_started", "tv", 2);
+        Assert.DoesNotContain("stream_broken_source", f.Events.Names("tv"));
+    }
+}

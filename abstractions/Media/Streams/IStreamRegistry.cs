@@ -80,4 +80,11 @@ public interface IStreamReader : IAsyncDisposable
 public interface IStreamPublisher : ISourceOutput, IAsyncDisposable
 {
     string StreamName { get; }
+
+    /// <summary>
+    /// Cancelled when the host ended the publication (the stream was stopped over the API, removed by a
+    /// reload, or the server stops): frames are no longer taken, so the publisher should hang up and dispose.
+    /// (Default for other implementations, e.g. test doubles: never.)
+    /// </summary>
+    CancellationToken Ended => CancellationToken.None;
 }

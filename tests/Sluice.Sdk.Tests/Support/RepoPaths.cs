@@ -13,6 +13,8 @@ internal static class RepoPaths
 
     public static string Abstractions => Path.Combine(Root, "abstractions");
 
+    public static string Media => Path.Combine(Root, "abstractions", "Media");
+
     public static string Templates => Path.Combine(Root, "sdk-templates");
 
     public static string HostExecutable => Path.Combine(Root, "host", "bin", Configuration, "net10.0", "sluice");

@@ -1,32 +1,38 @@
 namespace Sluice.Sdk.Tests.Support;
 
 /// <summary>
-/// Does the slow part of the plugin author's path once for all tests: packs Sluice.Abstractions and
-/// the templates into a temporary folder, installs the templates into a private template store,
-/// instantiates <c>sluice-sink -n Acme.Pager</c> and <c>sluice-plugin -n Acme.Hello</c> there, builds and
-/// tests them against the packed contracts and publishes the sink into a plugins folder.
+/// Does the slow part of the plugin author's path once for all tests: packs Sluice.Abstractions,
+/// Sluice.Media and the templates into a temporary folder, installs the templates into a private template
+/// store, instantiates <c>sluice-sink -n Acme.Pager</c>, <c>sluice-source -n Acme.Ticker</c> and
+/// <c>sluice-plugin -n Acme.Hello</c> there, builds and tests them against the packed packages and
+/// publishes the sink and the source into a plugins folder.
 /// Each step's result is kept for the tests to assert on; a failed step skips the ones that need it.
 /// </summary>
 public sealed class TemplateWorkspace : IAsyncLifetime
 {
     public const string SinkName = "Acme.Pager";
     public const string PluginName = "Acme.Hello";
+    public const string SourceName = "Acme.Ticker";
 
     public string Root { get; } = Directory.CreateTempSubdirectory("sluice-sdk-").FullName;
 
-    /// <summary>The local feed holding the freshly packed Sluice.Abstractions.</summary>
+    /// <summary>The local feed holding the freshly packed Sluice.Abstractions and Sluice.Media.</summary>
     public string Feed => Path.Combine(Root, "feed");
 
     public string Work => Path.Combine(Root, "work");
 
-    /// <summary>A plugins_dir: the sink is published into Plugins/Acme.Pager.</summary>
+    /// <summary>A plugins_dir: the sink is published into Plugins/Acme.Pager, the source into Plugins/Acme.Ticker.</summary>
     public string Plugins => Path.Combine(Root, "plugins");
 
     public string SinkSolution => Path.Combine(Work, SinkName);
 
     public string PluginSolution => Path.Combine(Work, PluginName);
 
+    public string SourceSolution => Path.Combine(Work, SourceName);
+
     public string PublishedSink => Path.Combine(Plugins, SinkName);
+
+    public string PublishedSource => Path.Combine(Plugins, SourceName);
 
     /// <summary>The private NuGet cache: kept between runs for speed, minus anything Sluice built earlier.</summary>
     public string NuGetCache { get; } = Path.Combine(AppContext.BaseDirectory, "sdk-nuget-cache");
@@ -36,26 +42,32 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     internal DotnetCommand Dotnet { get; private set; } = null!;
 
     internal CommandResult? PackAbstractions { get; private set; }
+    internal CommandResult? PackMedia { get; private set; }
     internal CommandResult? PackTemplates { get; private set; }
     internal CommandResult? Install { get; private set; }
     internal CommandResult? NewSink { get; private set; }
     internal CommandResult? NewPlugin { get; private set; }
+    internal CommandResult? NewSource { get; private set; }
     internal CommandResult? BuildSink { get; private set; }
     internal CommandResult? TestSink { get; private set; }
     internal CommandResult? PublishSink { get; private set; }
     internal CommandResult? BuildPlugin { get; private set; }
     internal CommandResult? TestPlugin { get; private set; }
+    internal CommandResult? BuildSource { get; private set; }
+    internal CommandResult? TestSource { get; private set; }
+    internal CommandResult? PublishSource { get; private set; }
 
     /// <summary>Every step that ran, in order.</summary>
     internal IReadOnlyList<CommandResult> Steps => new[]
     {
-        PackAbstractions, PackTemplates, Install, NewSink, NewPlugin, BuildSink, TestSink, PublishSink, BuildPlugin, TestPlugin,
+        PackAbstractions, PackMedia, PackTemplates, Install, NewSink, NewPlugin, NewSource, BuildSink, TestSink, PublishSink,
+        BuildPlugin, TestPlugin, BuildSource, TestSource, PublishSource,
     }.OfType<CommandResult>().ToList();
 
     public async Task InitializeAsync()
     {
-        // A stale Sluice.Abstractions 1.0.0 in the cache would hide the one packed now.
-        foreach (var stale in new[] { "sluice.abstractions", "sluice.templates" })
+        // A stale Sluice.Abstractions or Sluice.Media 1.0.0 in the cache would hide the one packed now.
+        foreach (var stale in new[] { "sluice.abstractions", "sluice.media", "sluice.templates" })
         {
             var folder = Path.Combine(NuGetCache, stale);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
@@ -70,6 +82,8 @@ public sealed class TemplateWorkspace : IAsyncLifetime
         // The host built these tests' configuration, contracts included: pack that build as is.
         PackAbstractions = await Run(Root, "pack", RepoPaths.Abstractions, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed);
         if (!PackAbstractions.Succeeded) return;
+        PackMedia = await Run(Root, "pack", RepoPaths.Media, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed);
+        if (!PackMedia.Succeeded) return;
         PackTemplates = await Run(Root, "pack", RepoPaths.Templates, "-c", RepoPaths.Configuration, "-o", templatesFeed);
         if (!PackTemplates.Succeeded) return;
         var package = Directory.GetFiles(templatesFeed, "Sluice.Templates.*.nupkg").Single();
@@ -78,9 +92,10 @@ public sealed class TemplateWorkspace : IAsyncLifetime
 
         NewSink = await Run(Work, "new", "sluice-sink", "-n", SinkName, "-o", SinkSolution, "--debug:custom-hive", hive);
         NewPlugin = await Run(Work, "new", "sluice-plugin", "-n", PluginName, "-o", PluginSolution, "--debug:custom-hive", hive);
+        NewSource = await Run(Work, "new", "sluice-source", "-n", SourceName, "-o", SourceSolution, "--debug:custom-hive", hive);
 
-        // The two templates are independent: build and test them side by side.
-        await Task.WhenAll(SinkAsync(), PluginAsync());
+        // The templates are independent: build and test them side by side.
+        await Task.WhenAll(SinkAsync(), PluginAsync(), SourceAsync());
     }
 
     private async Task SinkAsync()
@@ -98,6 +113,15 @@ public sealed class TemplateWorkspace : IAsyncLifetime
         if (NewPlugin is not { Succeeded: true }) return;
         BuildPlugin = await Run(PluginSolution, "build", "-c", "Release", RestoreFromFeed);
         if (BuildPlugin.Succeeded) TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
+    }
+
+    private async Task SourceAsync()
+    {
+        if (NewSource is not { Succeeded: true }) return;
+        BuildSource = await Run(SourceSolution, "build", "-c", "Release", RestoreFromFeed);
+        if (!BuildSource.Succeeded) return;
+        TestSource = await Run(SourceSolution, "test", "-c", "Release", "--no-build");
+        PublishSource = await Run(SourceSolution, "publish", SourceName, "-c", "Release", "-o", PublishedSource, RestoreFromFeed);
     }
 
     public Task DisposeAsync()

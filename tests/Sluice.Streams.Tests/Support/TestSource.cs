@@ -11,6 +11,8 @@ internal enum SourceMode { Normal, Silent, Fail, End }
 internal sealed class SourceControl
 {
     public volatile SourceMode Mode = SourceMode.Normal;
+    /// <summary>Throws an IOException when cancelled, as a source whose socket is closed under it.</summary>
+    public volatile bool ThrowOnCancel;
     public int Attempts;
     public int Running;
 }
@@ -72,6 +74,10 @@ internal sealed class TestSourceFactory : IMediaSourceFactory
                     }
                     Frames.Write(output, n++);
                 }
+            }
+            catch (OperationCanceledException) when (control.ThrowOnCancel)
+            {
+                throw new IOException("socket closed");
             }
             finally
             {
