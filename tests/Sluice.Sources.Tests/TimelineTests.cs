@@ -86,7 +86,9 @@ public sealed class TimelineTests
             pacer.Observe(1_000_000 + i * 3600L);  // 25 fps: 20 frames = 0.8 s
             await pacer.WaitAsync(CancellationToken.None);
         }
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.75, 1.5);
+        // Never early (the point of a pacer); late only by what a loaded machine's scheduler adds,
+        // so the upper bound only catches a pacer that sleeps far too long.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.75, 5);
     }
 
     [Fact]

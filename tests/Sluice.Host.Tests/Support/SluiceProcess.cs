@@ -75,6 +75,24 @@ internal sealed class SluiceProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Starts `sluice run` with no -c: the embedded default configuration (port 8080), as the README's run command does.</summary>
+    public static async Task<SluiceProcess> StartDefaultAsync()
+    {
+        var workDir = Directory.CreateTempSubdirectory("sluice-demo-").FullName;
+        var psi = new ProcessStartInfo(RepoPaths.HostExecutable)
+        {
+            WorkingDirectory = workDir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("run");
+        var host = new SluiceProcess(Process.Start(psi)!, workDir, 8080);
+        await host.WaitForHttpAsync(TimeSpan.FromSeconds(30));
+        return host;
+    }
+
     /// <summary>Runs a one-shot `sluice ARGS...` command and returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunCommandAsync(params string[] args)
     {
