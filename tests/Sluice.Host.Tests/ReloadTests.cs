@@ -44,4 +44,39 @@ public sealed class ReloadTests
         while (await HostnameAsync(host) != "third" && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal("third", await HostnameAsync(host));
     }
+
+    [Fact]
+    public async Task Reload_opens_and_closes_http_listeners()
+    {
+        await using var host = await SluiceProcess.StartAsync("http 127.0.0.1:{PORT};\n");
+        var second = FreePort.Next();
+        var text = await File.ReadAllTextAsync(host.ConfigPath);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second}"), Timeout = TimeSpan.FromSeconds(5) };
+
+        await File.WriteAllTextAsync(host.ConfigPath, text + $"http 127.0.0.1:{second};\n");
+        using (var r = await host.Http.PostAsync("/api/v1/config/reload", null)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await StatusWithinAsync(client, TimeSpan.FromSeconds(10)));
+
+        await File.WriteAllTextAsync(host.ConfigPath, text);
+        using (var r = await host.Http.PostAsync("/api/v1/config/reload", null)) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var closed = false;
+        while (!closed && DateTime.UtcNow < deadline)
+        {
+            try { using var r = await client.GetAsync("/api/v1/server"); await Task.Delay(100); }
+            catch (HttpRequestException) { closed = true; }
+        }
+        Assert.True(closed, $"127.0.0.1:{second} still answers after its http directive was removed");
+    }
+
+    private static async Task<HttpStatusCode?> StatusWithinAsync(HttpClient client, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try { using var r = await client.GetAsync("/api/v1/server"); return r.StatusCode; }
+            catch (HttpRequestException) { await Task.Delay(100); }
+        }
+        return null;
+    }
 }
