@@ -111,6 +111,20 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
     }
 
     [Fact]
+    public async Task Host_Should_Run_The_Service_Of_A_Plugin_Dropped_Into_Its_Plugins_Folder_With_Its_Directive()
+    {
+        AssertSucceeded(workspace.PublishPlugin, "dotnet publish Acme.Hello");
+        var folder = workspace.NewFolder("plugin-walkthrough");
+        // The plugin's own directive (hello_greeting) is accepted only because the plugin is loaded.
+        await using var host = await SluiceHost.StartAsync(folder,
+            $"http 127.0.0.1:{{PORT}};\nplugins_dir {workspace.Plugins};\nhello_greeting \"hello from Acme\";\n");
+
+        var deadline = DateTime.UtcNow + EventsArriveWithin;
+        while (!host.Output.Contains("hello from Acme") && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.True(host.Output.Contains("hello from Acme"), $"the plugin's service did not log its greeting:\n{host.Output}");
+    }
+
+    [Fact]
     public async Task Host_Should_Take_A_Sink_Published_While_It_Runs_After_A_Config_Reload()
     {
         AssertSucceeded(workspace.BuildSink, "dotnet build Acme.Pager");

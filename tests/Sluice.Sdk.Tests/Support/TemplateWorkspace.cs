@@ -34,6 +34,8 @@ public sealed class TemplateWorkspace : IAsyncLifetime
 
     public string PublishedSource => Path.Combine(Plugins, SourceName);
 
+    public string PublishedPlugin => Path.Combine(Plugins, PluginName);
+
     /// <summary>The private NuGet cache: kept between runs for speed, minus anything Sluice built earlier.</summary>
     public string NuGetCache { get; } = Path.Combine(AppContext.BaseDirectory, "sdk-nuget-cache");
 
@@ -53,6 +55,7 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     internal CommandResult? PublishSink { get; private set; }
     internal CommandResult? BuildPlugin { get; private set; }
     internal CommandResult? TestPlugin { get; private set; }
+    internal CommandResult? PublishPlugin { get; private set; }
     internal CommandResult? BuildSource { get; private set; }
     internal CommandResult? TestSource { get; private set; }
     internal CommandResult? PublishSource { get; private set; }
@@ -61,7 +64,7 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     internal IReadOnlyList<CommandResult> Steps => new[]
     {
         PackAbstractions, PackMedia, PackTemplates, Install, NewSink, NewPlugin, NewSource, BuildSink, TestSink, PublishSink,
-        BuildPlugin, TestPlugin, BuildSource, TestSource, PublishSource,
+        BuildPlugin, TestPlugin, PublishPlugin, BuildSource, TestSource, PublishSource,
     }.OfType<CommandResult>().ToList();
 
     public async Task InitializeAsync()
@@ -112,7 +115,9 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     {
         if (NewPlugin is not { Succeeded: true }) return;
         BuildPlugin = await Run(PluginSolution, "build", "-c", "Release", RestoreFromFeed);
-        if (BuildPlugin.Succeeded) TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
+        if (!BuildPlugin.Succeeded) return;
+        TestPlugin = await Run(PluginSolution, "test", "-c", "Release", "--no-build");
+        PublishPlugin = await Run(PluginSolution, "publish", PluginName, "-c", "Release", "-o", PublishedPlugin, RestoreFromFeed);
     }
 
     private async Task SourceAsync()
