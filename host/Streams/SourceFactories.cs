@@ -23,8 +23,9 @@ internal static class SourceFactories
     }
 
     public static SourceContext Context(string stream, InputOptions input, string configDirectory,
-        Microsoft.Extensions.Logging.ILogger? logger = null) => new()
+        Microsoft.Extensions.Logging.ILogger? logger = null, Action<string>? warn = null) => new()
     {
+        Warn = warn ?? (_ => { }),
         StreamName = stream,
         Url = input.Url,
         UrlText = input.UrlText,

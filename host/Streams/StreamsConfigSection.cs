@@ -147,7 +147,8 @@ internal sealed class StreamsConfigSection : IConfigSection
         string? error;
         try
         {
-            error = factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory));
+            error = factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory,
+                warn: message => diag.Warning(urlArg.Location, $"'{c.Name} {urlArg.Value}': {message}")));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -16,11 +16,8 @@ internal sealed record JsSinkOptions(string ScriptPath, string NodePath, TimeSpa
     {
         var path = SinkPaths.Resolve(context.ConfigDirectory, context.Spec);
         var ok = true;
-        if (!File.Exists(path))
-        {
-            diagnostics?.Error(context.Location, $"JavaScript script '{path}' does not exist");
-            ok = false;
-        }
+        // Not there yet is not a configuration error: each delivery fails (and resend applies) until it is.
+        if (!File.Exists(path)) diagnostics?.Warning(context.Location, $"JavaScript script '{path}' does not exist (yet); deliveries fail until it does");
         string? node;
         if (SinkOptions.Find(context, "node") is { } n)
         {

@@ -19,11 +19,8 @@ internal sealed record LuaSinkOptions(string ScriptPath, TimeSpan Timeout, bool 
     {
         var path = SinkPaths.Resolve(context.ConfigDirectory, context.Spec);
         var ok = true;
-        if (!File.Exists(path))
-        {
-            diagnostics?.Error(context.Location, $"Lua script '{path}' does not exist");
-            ok = false;
-        }
+        // Not there yet is not a configuration error: each delivery fails (and resend applies) until it is.
+        if (!File.Exists(path)) diagnostics?.Warning(context.Location, $"Lua script '{path}' does not exist (yet); deliveries fail until it does");
         var timeout = SinkOptions.Timeout(context, DefaultTimeout, diagnostics);
         var unsafeMode = SinkOptions.Flag(context, "unsafe", diagnostics);
         var memory = DefaultMemoryLimit;

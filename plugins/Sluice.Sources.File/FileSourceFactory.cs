@@ -18,8 +18,10 @@ internal sealed class FileSourceFactory : IMediaSourceFactory
 
     public string? Validate(SourceContext context)
     {
+        // A file that is not there yet is not a configuration error: the stream retries until it appears.
         var path = FilePath(context);
-        return System.IO.File.Exists(path) ? null : $"{context.UrlText}: file not found: {path}";
+        if (!System.IO.File.Exists(path)) context.Warn($"file not found: {path}; the stream retries until it exists");
+        return null;
     }
 
     public IMediaSource Create(SourceContext context)

@@ -121,7 +121,7 @@ public sealed class JsSinkTests : IDisposable
     {
         var node = Opt("node", "/nonexistent/node");
         var diagnostics = Validate(_factory, Context("missing.js", _dir.Path, [node]));
-        Assert.Contains(diagnostics.Errors, d => d.Message.Contains("does not exist") && d.Message.Contains("missing.js"));
+        Assert.Contains(diagnostics.Warnings, d => d.Message.Contains("does not exist") && d.Message.Contains("missing.js"));
         Assert.Contains(diagnostics.Errors, d => d.Location == node.Location);
     }
 

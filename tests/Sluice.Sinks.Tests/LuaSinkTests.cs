@@ -217,7 +217,7 @@ public sealed class LuaSinkTests : IDisposable
         var via = Opt("via", "smtp://host:99999");
         var timeout = Opt("timeout", "-");
         var diagnostics = Validate(_factory, Context("missing.lua", _dir.Path, [via, timeout]));
-        Assert.Contains(diagnostics.Errors, d => d.Message.Contains("does not exist"));
+        Assert.Contains(diagnostics.Warnings, d => d.Message.Contains("does not exist"));
         Assert.Contains(diagnostics.Errors, d => d.Location == via.Location && d.Message.Contains("port"));
         Assert.Contains(diagnostics.Errors, d => d.Message.Contains("'timeout'"));
     }

@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
 using Sluice.Media.Frames;
+using Sluice.Media.Streams;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -42,11 +43,19 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
     [Fact]
     public async Task A_missing_file_is_reported_with_its_path()
     {
-        var context = Context("file://vod/none.mp4", configDirectory: media.Folder);
+        var warnings = new List<string>();
+        var plain = Context("file://vod/none.mp4", configDirectory: media.Folder);
+        var context = new SourceContext
+        {
+            StreamName = plain.StreamName, Url = plain.Url, UrlText = plain.UrlText,
+            ConfigDirectory = plain.ConfigDirectory, Warn = warnings.Add,
+        };
         var factory = FactoryFor(context.UrlText);
         var expected = Path.Combine(media.Folder, "vod", "none.mp4");
 
-        Assert.Contains(expected, factory.Validate(context));
+        // Not a configuration error (the file may arrive later): a warning at check time, a failure when played.
+        Assert.Null(factory.Validate(context));
+        Assert.Contains(warnings, w => w.Contains(expected));
         await using var source = factory.Create(context);
         var error = await Assert.ThrowsAsync<FileNotFoundException>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None));
         Assert.Contains(expected, error.Message);

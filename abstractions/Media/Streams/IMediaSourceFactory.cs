@@ -47,4 +47,11 @@ public sealed class SourceContext
     public string ConfigDirectory { get; init; } = Directory.GetCurrentDirectory();
 
     public ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    /// <summary>
+    /// During <see cref="IMediaSourceFactory.Validate"/>: reports something worth an operator's attention
+    /// that does not make the configuration invalid (a file that does not exist yet). Printed as a
+    /// warning at the input's location.
+    /// </summary>
+    public Action<string> Warn { get; init; } = _ => { };
 }

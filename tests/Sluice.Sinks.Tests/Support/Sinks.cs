@@ -53,6 +53,8 @@ internal sealed class DiagnosticsCollector : IConfigDiagnostics
 
     public IEnumerable<Diagnostic> Errors => All.Where(d => d.Severity == DiagnosticSeverity.Error);
 
+    public IEnumerable<Diagnostic> Warnings => All.Where(d => d.Severity == DiagnosticSeverity.Warning);
+
     public void Error(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Error, location, message));
 
     public void Warning(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Warning, location, message));
