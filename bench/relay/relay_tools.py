@@ -173,47 +173,48 @@ def cmd_view(a):
 
     hls = [{"first_seq": None, "last_seq": None, "segments": 0, "segment_bytes": 0, "errors": 0} for _ in range(n)]
 
-    def hls_loop():
-        # one poller for all streams: playlist + newest segment every ~2 s
-        last = [None] * n
+    def hls_loop(i):
+        # one poller per stream (a playlist request may wait for the stream's first segment):
+        # playlist + newest segment every ~2 s
+        last = None
+        h = hls[i]
         while time.monotonic() < stop - 0.5:
             tick = time.monotonic()
-            for i in range(n):
-                h = hls[i]
-                try:
+            try:
+                if a.mode == "sluice":
+                    base = f"http://127.0.0.1:{a.http}/s{i + 1}/"
+                    pl = urllib.request.urlopen(base + "index.m3u8", timeout=10).read().decode()
+                else:
+                    base = os.path.join(a.hls_dir, f"s{i + 1}") + "/"
+                    pl = open(base + "index.m3u8").read()
+                m = re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", pl)
+                uris = [l for l in pl.splitlines() if l and not l.startswith("#")]
+                if not m or not uris:
+                    raise ValueError("empty playlist")
+                seq = int(m.group(1)) + len(uris) - 1
+                if uris[-1] != last:
+                    last = uris[-1]
                     if a.mode == "sluice":
-                        base = f"http://127.0.0.1:{a.http}/s{i + 1}/"
-                        pl = urllib.request.urlopen(base + "index.m3u8", timeout=5).read().decode()
+                        data = urllib.request.urlopen(base + uris[-1], timeout=10).read()
                     else:
-                        base = os.path.join(a.hls_dir, f"s{i + 1}") + "/"
-                        pl = open(base + "index.m3u8").read()
-                    m = re.search(r"#EXT-X-MEDIA-SEQUENCE:(\d+)", pl)
-                    uris = [l for l in pl.splitlines() if l and not l.startswith("#")]
-                    if not m or not uris:
-                        raise ValueError("empty playlist")
-                    seq = int(m.group(1)) + len(uris) - 1
-                    if uris[-1] != last[i]:
-                        last[i] = uris[-1]
-                        if a.mode == "sluice":
-                            data = urllib.request.urlopen(base + uris[-1], timeout=10).read()
-                        else:
-                            data = open(base + uris[-1], "rb").read()
-                        now = time.monotonic()
-                        if w0 <= now <= w1:
-                            h["segments"] += 1
-                            h["segment_bytes"] += len(data)
+                        data = open(base + uris[-1], "rb").read()
                     now = time.monotonic()
                     if w0 <= now <= w1:
-                        if h["first_seq"] is None:
-                            h["first_seq"] = seq
-                        h["last_seq"] = seq
-                except Exception:
-                    if time.monotonic() >= w0:
-                        h["errors"] += 1
+                        h["segments"] += 1
+                        h["segment_bytes"] += len(data)
+                now = time.monotonic()
+                if w0 <= now <= w1:
+                    if h["first_seq"] is None:
+                        h["first_seq"] = seq
+                    h["last_seq"] = seq
+            except Exception:
+                if w0 <= time.monotonic() <= w1:
+                    h["errors"] += 1
             time.sleep(max(0.0, 2.0 - (time.monotonic() - tick)))
 
-    th = threading.Thread(target=hls_loop, daemon=True)
-    th.start()
+    pollers = [threading.Thread(target=hls_loop, args=(i,), daemon=True) for i in range(n)]
+    for th in pollers:
+        th.start()
     closed = 0
     while True:
         now = time.monotonic()
@@ -234,7 +235,8 @@ def cmd_view(a):
             total[i] += got
             if w0 <= time.monotonic() <= w1:
                 counted[i] += got
-    th.join(timeout=15)
+    for th in pollers:
+        th.join(timeout=max(0.1, stop + 15 - time.monotonic()))
     mbps = [c * 8 / a.seconds / 1e6 for c in counted]
     adv = [(h["last_seq"] - h["first_seq"]) if h["first_seq"] is not None else 0 for h in hls]
     out = {"streams": n, "continuous_mbps_min": round(min(mbps), 3), "continuous_mbps_avg": round(sum(mbps) / n, 3),
