@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Whole-process relay benchmark: N streams of 4 Mbit/s MPEG-TS over UDP in, HLS + MPEG-TS out.
+# Sluice (one host process) against ffmpeg -c copy (one process per stream). See docs/benchmarks.md.
+#
+#   bench/relay/relay-bench.sh [--n 10] [--seconds 30] [--warmup 15] [--mode sluice|ffmpeg|both]
+#
+# Needs: host/bin/Release/net10.0/sluice (dotnet build Plugins.sln -c Release), ffmpeg, python3, curl.
+# Everything runs on 127.0.0.1; every child is killed on exit.
+set -euo pipefail
+
+N=10; SAMPLE=30; WARMUP=15; MODE=both
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --n) N=$2; shift 2 ;;
+    --seconds) SAMPLE=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --mode) MODE=$2; shift 2 ;;
+    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+case "$MODE" in sluice|ffmpeg|both) ;; *) echo "--mode must be sluice, ffmpeg or both" >&2; exit 2 ;; esac
+[[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 1 ] && [ "$N" -le 200 ] || { echo "--n must be 1..200" >&2; exit 2; }
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+HOST="$ROOT/host/bin/Release/net10.0/sluice"
+TOOLS="$HERE/relay_tools.py"
+CACHE="${RELAY_BENCH_CACHE:-${TMPDIR:-/tmp}/sluice-relay-bench}"
+CLIP="$CACHE/clip-720p25-4mbit.ts"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/relay-bench.XXXXXX")
+PIDS=()
+
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.5
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# 1. the clip: 60 s, 1280x720 25 fps H.264 (3.6 Mbit/s CBR, GOP 50, no B-frames) + AAC 128k,
+#    muxed at a constant 4 Mbit/s (null-packet padding), made once.
+if [ ! -s "$CLIP" ]; then
+  mkdir -p "$CACHE"
+  echo "making $CLIP (about a minute)..." >&2
+  ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=1280x720:rate=25 \
+    -f lavfi -i sine=frequency=440:sample_rate=48000 -t 60 -pix_fmt yuv420p \
+    -c:v libx264 -preset veryfast -b:v 3600k -maxrate 3600k -bufsize 1800k -g 50 -bf 0 \
+    -c:a aac -b:a 128k -f mpegts -muxrate 4000k "$CLIP.part"
+  mv "$CLIP.part" "$CLIP"
+fi
+
+# Ports: a random block of 127.0.0.1 ports; refuse when one of them is taken.
+BASE=$(( 20000 + (RANDOM % 80) * 500 ))
+IN_BASE=$BASE; OUT_BASE=$((BASE + 200)); HTTP_PORT=$((BASE + 499))
+if ss -Huan | awk '{print $4}' | grep -qE ":($IN_BASE|$((IN_BASE + N))|$OUT_BASE|$((OUT_BASE + N)))\$" \
+   || ss -Htln | awk '{print $4}' | grep -q ":$HTTP_PORT\$"; then
+  echo "ports around $BASE are in use; run again" >&2; exit 1
+fi
+PORTS=$(seq -s, $((IN_BASE + 1)) $((IN_BASE + N)))
+TOTAL=$((WARMUP + SAMPLE))
+
+kill_now() { local p; for p in "$@"; do kill "$p" 2>/dev/null || true; done; sleep 0.3; for p in "$@"; do kill -9 "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+
+# Sender, viewers and sampler for one relay; prints the figures as one JSON line.
+measure() {  # measure MODE RELAY_PIDS(comma)
+  local mode=$1 pids=$2 dir="$WORK/$1"
+  python3 "$TOOLS" send --clip "$CLIP" --ports "$PORTS" --seconds $((TOTAL + 6)) --out "$dir/send.json" &
+  local send_pid=$!; PIDS+=("$send_pid")
+  sleep 3   # the relay sees its first datagrams before the viewers connect
+  python3 "$TOOLS" view --mode "$mode" --n "$N" --http "$HTTP_PORT" --out-base "$OUT_BASE" --hls-dir "$dir/hls" \
+    --warmup "$WARMUP" --seconds "$SAMPLE" --out "$dir/view.json" &
+  local view_pid=$!; PIDS+=("$view_pid")
+  python3 "$TOOLS" sample --pids "$pids" --warmup "$WARMUP" --seconds "$SAMPLE" --out "$dir/sample.json" &
+  local sample_pid=$!; PIDS+=("$sample_pid")
+  wait "$sample_pid"
+  if [ "$mode" = sluice ]; then
+    curl -s -m 5 "http://127.0.0.1:$HTTP_PORT/api/v1/streams" > "$dir/streams.json" || echo '{}' > "$dir/streams.json"
+  fi
+  wait "$view_pid"
+  wait "$send_pid"
+}
+
+run_sluice() {
+  local dir="$WORK/sluice"; mkdir -p "$dir"
+  [ -x "$HOST" ] || { echo "build first: dotnet build Plugins.sln -c Release ($HOST missing)" >&2; exit 1; }
+  {
+    echo "http 127.0.0.1:$HTTP_PORT;"
+    echo "loglevel warning;"
+    for i in $(seq 1 "$N"); do echo "stream s$i { input udp://127.0.0.1:$((IN_BASE + i)); }"; done
+  } > "$dir/relay.conf"
+  "$HOST" run -c "$dir/relay.conf" > "$dir/host.log" 2>&1 &
+  local host_pid=$!; PIDS+=("$host_pid")
+  local t
+  for t in $(seq 1 60); do
+    curl -s -m 1 -o /dev/null "http://127.0.0.1:$HTTP_PORT/api/v1/server" && break
+    kill -0 "$host_pid" 2>/dev/null || { cat "$dir/host.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  measure sluice "$host_pid"
+  kill_now "$host_pid"
+}
+
+run_ffmpeg() {
+  local dir="$WORK/ffmpeg" i pids=() ; mkdir -p "$dir"
+  for i in $(seq 1 "$N"); do
+    mkdir -p "$dir/hls/s$i"
+    # HLS files (2 s, 6 listed, old ones deleted) + continuous MPEG-TS to UDP: Sluice's two outputs
+    ffmpeg -nostdin -v error -i "udp://127.0.0.1:$((IN_BASE + i))?fifo_size=50000&overrun_nonfatal=1&buffer_size=4194304" \
+      -map 0 -c copy -f tee \
+      "[f=hls:hls_time=2:hls_list_size=6:hls_flags=delete_segments]$dir/hls/s$i/index.m3u8|[f=mpegts]udp://127.0.0.1:$((OUT_BASE + i))?pkt_size=1316" \
+      > "$dir/ffmpeg-s$i.log" 2>&1 &
+    pids+=($!); PIDS+=($!)
+  done
+  measure ffmpeg "$(IFS=,; echo "${pids[*]}")"
+  kill_now "${pids[@]}"
+}
+
+summary() {  # summary MODE
+  python3 - "$WORK/$1" "$1" "$N" <<'PY'
+import json, sys, os
+d, mode, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s, v, x = (json.load(open(os.path.join(d, f))) for f in ("sample.json", "view.json", "send.json"))
+extra = ""
+if mode == "sluice":
+    try:
+        st = json.load(open(os.path.join(d, "streams.json"))).get("streams", [])
+        running = sum(1 for t in st if t.get("state") == "running")
+        extra = f" running={running}/{n} dropped_frames={sum(t.get('dropped_frames', 0) for t in st)}"
+    except Exception as e:
+        extra = f" streams api: {e}"
+else:
+    errs = sum(1 for i in range(1, n + 1) if os.path.getsize(os.path.join(d, f"ffmpeg-s{i}.log")) > 0)
+    extra = f" ffmpeg_logs_with_errors={errs}"
+print(f"| {mode} | {n} | {s['cpu_pct']} | {s['rss_mb_avg']} / {s['rss_mb_max']} | {s['pss_mb_avg']} / {s['pss_mb_max']} "
+      f"| {v['continuous_mbps_min']}-{v['continuous_mbps_max']} | {v['hls_seq_advance_min']}-{v['hls_seq_advance_max']} "
+      f"| {v['hls_errors']} | {x['sent_mbps_per_stream']} ({x['max_lag_ms']} ms, {x['cpu_pct']}%) | {s['load_start']}-{s['load_end']} |{extra}")
+PY
+}
+
+echo "N=$N warm-up ${WARMUP}s sample ${SAMPLE}s, clip $CLIP, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| relay | N | CPU % of one core | RSS MB avg / max | PSS MB avg / max | out Mbit/s per stream (min-max) | HLS seq advance (min-max) | HLS errors | sender Mbit/s (max lag, CPU) | load |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+if [ "$MODE" = sluice ] || [ "$MODE" = both ]; then run_sluice; summary sluice; fi
+if [ "$MODE" = ffmpeg ] || [ "$MODE" = both ]; then run_ffmpeg; summary ffmpeg; fi
+if [ -n "${RELAY_BENCH_KEEP:-}" ]; then cp -r "$WORK" "$RELAY_BENCH_KEEP"; fi
