@@ -41,7 +41,7 @@ internal static class CpuTimeBench
         var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine($"{"end to end, 10 blocks, in-memory sinks (all threads)",-62} cpu {cpuSeconds * 1e9 / events,7:0.0} ns/event " +
             $"({events / cpuSeconds / 1e6:0.00} M events/cpu-s, {events * 10 / cpuSeconds / 1e6:0.0} M deliveries/cpu-s)  " +
-            $"wall {events / wall.Elapsed.TotalSeconds / 1e6:0.00} M events/s");
+            $"wall {events / wall.Elapsed.TotalSeconds / 1e6:0.00} M events/s  {e2e.AverageBatch():0.0} events/batch");
         e2e.Cleanup();
     }
 
