@@ -75,9 +75,9 @@ public class EmitEndToEndBenchmarks
     public void EmitToTenBlocksAndDrain()
     {
         var target = Interlocked.Read(ref _factory.Delivered) + Events * 10L;
+        _factory.Expect(target);
         for (var i = 0; i < Events; i++)
             _router.Emit(new EventDraft("stream_started") { Media = _media[i % _media.Length], Fields = _fields });
-        var spin = new SpinWait();
-        while (Interlocked.Read(ref _factory.Delivered) < target) spin.SpinOnce();
+        _factory.WaitFor(target);
     }
 }

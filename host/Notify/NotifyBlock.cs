@@ -1,11 +1,10 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 
 namespace Sluice.Host.Notify;
 
 /// <summary>
-/// The runtime of one notify block: its bounded queue and its single delivery loop. The loop takes
+/// The runtime of one notify block: its bounded queue (<see cref="BlockQueue"/>) and its single delivery loop. The loop takes
 /// what is queued (up to a batch, in order), hands it to the sink and takes the next batch only
 /// after the sink returned. Failed batches are dropped and counted, or kept in the resend buffer
 /// when <c>resend_notifications_limit</c> is set and retried every <c>resend_notifications_timeout</c>,
@@ -13,8 +12,7 @@ namespace Sluice.Host.Notify;
 /// </summary>
 internal sealed partial class NotifyBlock
 {
-    private readonly Channel<SluiceEvent> _queue =
-        Channel.CreateUnbounded<SluiceEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockQueue _queue = new();
     private readonly int _capacity;
     private readonly int _maxBatch;
     private EventBatch _batch;
@@ -64,7 +62,7 @@ internal sealed partial class NotifyBlock
             Interlocked.Increment(ref _dropped);
             return;
         }
-        if (!_queue.Writer.TryWrite(evt))
+        if (!_queue.TryWrite(evt))
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
@@ -82,11 +80,11 @@ internal sealed partial class NotifyBlock
     public async Task StopAsync(TimeSpan drainTimeout)
     {
         _closed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (await Task.WhenAny(_loop, Task.Delay(drainTimeout)) != _loop) _abort.Cancel();
         try { await _loop; } catch (Exception e) { _logger.LogError(e, "notify {Block}: delivery loop failed", Name); }
         var left = Interlocked.Exchange(ref _queued, 0) + (_resend?.Count ?? 0);
-        while (_queue.Reader.TryRead(out _)) { }
+        while (_queue.TryRead(out _)) { }
         if (left > 0)
         {
             Interlocked.Add(ref _dropped, left);
@@ -109,7 +107,6 @@ internal sealed partial class NotifyBlock
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         while (!_abort.IsCancellationRequested)
         {
             await ApplyPendingAsync();
@@ -118,11 +115,11 @@ internal sealed partial class NotifyBlock
                 await ResendAsync();
                 continue;
             }
-            if (!reader.TryPeek(out _))
+            if (_queue.IsEmpty)
             {
                 try
                 {
-                    if (!await reader.WaitToReadAsync(_abort.Token)) return; // closed and drained
+                    if (!await _queue.WaitToReadAsync(_abort.Token)) return; // closed and drained
                 }
                 catch (OperationCanceledException) { return; }
                 continue;
@@ -151,7 +148,7 @@ internal sealed partial class NotifyBlock
             try { await Task.Delay(wait, _abort.Token); } catch (OperationCanceledException) { return; }
             return; // re-check pending setup changes before retrying
         }
-        while (_queue.Reader.TryPeek(out _))
+        while (!_queue.IsEmpty)
         {
             var batch = TakeQueued(_maxBatch);
             Interlocked.Add(ref _dropped, _resend!.AddRange(batch));
@@ -174,7 +171,7 @@ internal sealed partial class NotifyBlock
     private EventBatch TakeQueued(int max)
     {
         var batch = _batch;
-        while (batch.Count < max && _queue.Reader.TryRead(out var e)) batch.TryAdd(e);
+        while (batch.Count < max && _queue.TryRead(out var e)) batch.TryAdd(e);
         Interlocked.Add(ref _queued, -batch.Count);
         return batch;
     }
