@@ -23,6 +23,9 @@ internal sealed class BlockQueue : IValueTaskSource<bool>
     {
         if (_completed) return false;
         _items.Enqueue(evt);
+        // The enqueue's publishing store must be visible before the flag is read (the loop sets the
+        // flag, then looks at the queue): without a full fence a store-load reordering loses a wake-up.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref _parked) == 1) Wake();
         return true;
     }
