@@ -120,6 +120,9 @@ internal sealed partial class NotifyBlock
                 try
                 {
                     if (!await _queue.WaitToReadAsync(_abort.Token)) return; // closed and drained
+                    // Woken by the first event after the queue ran dry: let the emitter queue a few more
+                    // (microseconds, no timer) so a busy block takes batches, not single events.
+                    await Task.Yield();
                 }
                 catch (OperationCanceledException) { return; }
                 continue;
