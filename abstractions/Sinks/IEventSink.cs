@@ -7,6 +7,8 @@ namespace Sluice.Abstractions.Sinks;
 /// The router owns queues, batching, retries and resend: a sink only delivers the batch it is given
 /// and throws when it could not (<see cref="SinkDeliveryException"/> or any other exception).
 /// It is never called concurrently: the next batch comes after this one returned.
+/// The batch list is only valid during the call: the router reuses it for its next batch once the
+/// call completed successfully, so a sink that keeps events after returning copies them.
 /// </summary>
 public interface IEventSink : IAsyncDisposable
 {

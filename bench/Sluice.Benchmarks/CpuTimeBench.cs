@@ -32,16 +32,22 @@ internal static class CpuTimeBench
         e2e.EmitToTenBlocksAndDrain(); // warm up
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
+        var threadCpu = ThreadCpu.Now();
+        var gcs = GC.CollectionCount(0);
+        var gcPause = GC.GetTotalPauseDuration();
         var wall = Stopwatch.StartNew();
         const int rounds = 10;
         for (var i = 0; i < rounds; i++) e2e.EmitToTenBlocksAndDrain();
         wall.Stop();
+        var emitterNs = (ThreadCpu.Now() - threadCpu).TotalNanoseconds;
         process.Refresh();
         var events = rounds * EmitEndToEndBenchmarks.Events;
         var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         Console.WriteLine($"{"end to end, 10 blocks, in-memory sinks (all threads)",-62} cpu {cpuSeconds * 1e9 / events,7:0.0} ns/event " +
             $"({events / cpuSeconds / 1e6:0.00} M events/cpu-s, {events * 10 / cpuSeconds / 1e6:0.0} M deliveries/cpu-s)  " +
-            $"wall {events / wall.Elapsed.TotalSeconds / 1e6:0.00} M events/s");
+            $"wall {events / wall.Elapsed.TotalSeconds / 1e6:0.00} M events/s  {e2e.AverageBatch():0.0} events/batch");
+        Console.WriteLine($"{"  of which the emitting thread",-62} cpu {emitterNs / events,7:0.0} ns/event; " +
+            $"{GC.CollectionCount(0) - gcs} gen0 GCs, {(GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds:0} ms paused");
         e2e.Cleanup();
     }
 

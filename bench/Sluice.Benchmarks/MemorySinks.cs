@@ -8,6 +8,33 @@ namespace Sluice.Benchmarks;
 internal sealed class MemorySinkFactory : IEventSinkFactory
 {
     public long Delivered;
+    private long _target = long.MaxValue;
+    private readonly ManualResetEventSlim _reached = new(false, spinCount: 0);
+
+    /// <summary>
+    /// Blocks (without spinning, so the waiting thread adds no CPU time to what is measured) until the
+    /// sinks were given <paramref name="target"/> events in all; call <see cref="Expect"/> first.
+    /// </summary>
+    public void WaitFor(long target)
+    {
+        while (!_reached.Wait(TimeSpan.FromSeconds(30)))
+        {
+            if (Interlocked.Read(ref Delivered) >= target) return;
+        }
+    }
+
+    /// <summary>The total <see cref="WaitFor"/> will wait for; set before emitting.</summary>
+    public void Expect(long target)
+    {
+        _reached.Reset();
+        Interlocked.Exchange(ref _target, target);
+        if (Interlocked.Read(ref Delivered) >= target) _reached.Set();
+    }
+
+    private void Add(int count)
+    {
+        if (Interlocked.Add(ref Delivered, count) >= Interlocked.Read(ref _target)) _reached.Set();
+    }
     public string Name => "mem";
     public string SpecForms => "mem://NAME";
     public bool Claims(string spec) => spec.StartsWith("mem://", StringComparison.Ordinal);
@@ -17,7 +44,7 @@ internal sealed class MemorySinkFactory : IEventSinkFactory
     {
         public ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken)
         {
-            Interlocked.Add(ref owner.Delivered, batch.Count);
+            owner.Add(batch.Count);
             return ValueTask.CompletedTask;
         }
 

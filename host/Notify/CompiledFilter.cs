@@ -50,12 +50,15 @@ internal sealed class CompiledFilter
     public bool Passes(in EventView view)
     {
         if (Verbose is { } min && view.Level < min) return false;
-        foreach (var line in _except)
-        {
-            if (line.Matches(view)) return false;
-        }
-        if (_only.Length == 0) return true;
-        foreach (var line in _only)
+        // Same verdict as the spec's order (except first), but a miss on every only line, the
+        // common case, returns without running the except lines.
+        if (_only.Length > 0 && !AnyMatches(_only, view)) return false;
+        return _except.Length == 0 || !AnyMatches(_except, view);
+    }
+
+    private static bool AnyMatches(FilterLine[] lines, in EventView view)
+    {
+        foreach (var line in lines)
         {
             if (line.Matches(view)) return true;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 
@@ -10,13 +11,18 @@ namespace Sluice.Host.Notify;
 /// </summary>
 internal sealed class FilterCondition
 {
+    // Above this many values a frozen set beats comparing the strings one by one.
+    private const int LinearValues = 8;
+
     private readonly string[] _values;
+    private readonly FrozenSet<string>? _valueSet;
 
     public FilterCondition(string key, IReadOnlyList<string> values, bool anyValue)
     {
         Key = key;
         Field = FieldOf(key);
         _values = values.ToArray();
+        if (_values.Length > LinearValues) _valueSet = _values.ToFrozenSet(StringComparer.Ordinal);
         AnyValue = anyValue;
     }
 
@@ -31,20 +37,28 @@ internal sealed class FilterCondition
 
     public bool Matches(in EventView view)
     {
+        if (Field <= FilterField.Server)
+        {
+            // A common field is a string already resolved in the view: ordinal equality, no EventValue.
+            var text = view.Text(Field);
+            return text is not null && (AnyValue || IsOneOfValues(text));
+        }
         if (!view.TryGet(Field, Key, out var value)) return false;
         if (AnyValue) return true;
-        if (value.Kind == EventValueKind.String)
-        {
-            var text = value.AsString.AsSpan();
-            foreach (var v in _values)
-            {
-                if (text.SequenceEqual(v)) return true;
-            }
-            return false;
-        }
+        if (value.AsString is { } s) return IsOneOfValues(s);
         foreach (var v in _values)
         {
             if (value.TextEquals(v)) return true;
+        }
+        return false;
+    }
+
+    private bool IsOneOfValues(string text)
+    {
+        if (_valueSet is not null) return _valueSet.Contains(text);
+        foreach (var v in _values)
+        {
+            if (string.Equals(text, v)) return true;
         }
         return false;
     }

@@ -1,11 +1,10 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 
 namespace Sluice.Host.Notify;
 
 /// <summary>
-/// The runtime of one notify block: its bounded queue and its single delivery loop. The loop takes
+/// The runtime of one notify block: its bounded queue (<see cref="BlockQueue"/>) and its single delivery loop. The loop takes
 /// what is queued (up to a batch, in order), hands it to the sink and takes the next batch only
 /// after the sink returned. Failed batches are dropped and counted, or kept in the resend buffer
 /// when <c>resend_notifications_limit</c> is set and retried every <c>resend_notifications_timeout</c>,
@@ -13,11 +12,11 @@ namespace Sluice.Host.Notify;
 /// </summary>
 internal sealed partial class NotifyBlock
 {
-    private readonly Channel<SluiceEvent> _queue =
-        Channel.CreateUnbounded<SluiceEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockQueue _queue = new();
     private readonly int _capacity;
     private readonly int _maxBatch;
-    private readonly SluiceEvent[] _scratch;
+    private EventBatch _batch;
+    private CancellationTokenSource? _delivery; // reused across batches while it was never cancelled
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private volatile BlockSetup _setup;
@@ -39,7 +38,7 @@ internal sealed partial class NotifyBlock
         Configured = setup;
         _capacity = settings.QueueCapacity;
         _maxBatch = Math.Max(1, settings.MaxBatch);
-        _scratch = new SluiceEvent[_maxBatch];
+        _batch = new EventBatch(_maxBatch);
         _logger = logger;
         if (setup.Options.ResendLimit is { } limit) _resend = new ResendBuffer(limit);
     }
@@ -63,7 +62,7 @@ internal sealed partial class NotifyBlock
             Interlocked.Increment(ref _dropped);
             return;
         }
-        if (!_queue.Writer.TryWrite(evt))
+        if (!_queue.TryWrite(evt))
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
@@ -81,11 +80,11 @@ internal sealed partial class NotifyBlock
     public async Task StopAsync(TimeSpan drainTimeout)
     {
         _closed = true;
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         if (await Task.WhenAny(_loop, Task.Delay(drainTimeout)) != _loop) _abort.Cancel();
         try { await _loop; } catch (Exception e) { _logger.LogError(e, "notify {Block}: delivery loop failed", Name); }
         var left = Interlocked.Exchange(ref _queued, 0) + (_resend?.Count ?? 0);
-        while (_queue.Reader.TryRead(out _)) { }
+        while (_queue.TryRead(out _)) { }
         if (left > 0)
         {
             Interlocked.Add(ref _dropped, left);
@@ -93,6 +92,7 @@ internal sealed partial class NotifyBlock
         }
         if (_pending is { } p && p.Sink != _setup.Sink) await DisposeSinkAsync(p);
         await DisposeSinkAsync(_setup);
+        _delivery?.Dispose();
         _abort.Dispose();
     }
 
@@ -107,7 +107,6 @@ internal sealed partial class NotifyBlock
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         while (!_abort.IsCancellationRequested)
         {
             await ApplyPendingAsync();
@@ -116,11 +115,14 @@ internal sealed partial class NotifyBlock
                 await ResendAsync();
                 continue;
             }
-            if (!reader.TryPeek(out _))
+            if (_queue.IsEmpty)
             {
                 try
                 {
-                    if (!await reader.WaitToReadAsync(_abort.Token)) return; // closed and drained
+                    if (!await _queue.WaitToReadAsync(_abort.Token)) return; // closed and drained
+                    // Woken by the first event after the queue ran dry: let the emitter queue a few more
+                    // (microseconds, no timer) so a busy block takes batches, not single events.
+                    await Task.Yield();
                 }
                 catch (OperationCanceledException) { return; }
                 continue;
@@ -129,12 +131,13 @@ internal sealed partial class NotifyBlock
             _delivering = true;
             var batch = TakeQueued(setup.Options.Buffer ? _maxBatch : 1);
             var delivered = await TryDeliverAsync(batch, setup);
-            if (!delivered && _resend is null) Interlocked.Add(ref _dropped, batch.Length);
+            if (!delivered && _resend is null) Interlocked.Add(ref _dropped, batch.Count);
             else if (!delivered)
             {
                 Interlocked.Add(ref _dropped, _resend!.AddRange(batch));
                 _nextRetryUtc = DateTime.UtcNow + setup.Options.ResendTimeout;
             }
+            Release(batch, delivered);
             _delivering = false;
         }
     }
@@ -148,9 +151,11 @@ internal sealed partial class NotifyBlock
             try { await Task.Delay(wait, _abort.Token); } catch (OperationCanceledException) { return; }
             return; // re-check pending setup changes before retrying
         }
-        while (_queue.Reader.TryPeek(out _))
+        while (!_queue.IsEmpty)
         {
-            Interlocked.Add(ref _dropped, _resend!.AddRange(TakeQueued(_maxBatch)));
+            var batch = TakeQueued(_maxBatch);
+            Interlocked.Add(ref _dropped, _resend!.AddRange(batch));
+            batch.Clear();
         }
         while (_resend!.Count > 0 && !_abort.IsCancellationRequested)
         {
@@ -165,30 +170,47 @@ internal sealed partial class NotifyBlock
         }
     }
 
-    private SluiceEvent[] TakeQueued(int max)
+    /// <summary>Up to <paramref name="max"/> queued events, in order, in the block's (empty) batch buffer.</summary>
+    private EventBatch TakeQueued(int max)
     {
-        var n = 0;
-        while (n < max && _queue.Reader.TryRead(out var e)) _scratch[n++] = e;
-        Interlocked.Add(ref _queued, -n);
-        var batch = _scratch.AsSpan(0, n).ToArray();
-        Array.Clear(_scratch, 0, n);
+        var batch = _batch;
+        while (batch.Count < max && _queue.TryRead(out var e)) batch.TryAdd(e);
+        Interlocked.Add(ref _queued, -batch.Count);
         return batch;
     }
 
-    private async Task<bool> TryDeliverAsync(SluiceEvent[] batch, BlockSetup setup)
+    /// <summary>A delivered batch is emptied for reuse; a failed one may still be held by its sink, so it is left to it.</summary>
+    private void Release(EventBatch batch, bool delivered)
+    {
+        if (delivered) batch.Clear();
+        else _batch = new EventBatch(_maxBatch);
+    }
+
+    /// <summary>The token handed to the sink: cancelled at the delivery timeout or at abort; one source per block until it fires.</summary>
+    private CancellationToken DeliveryToken(TimeSpan timeout)
+    {
+        if (_delivery is null || !_delivery.TryReset())
+        {
+            _delivery?.Dispose();
+            _delivery = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        }
+        _delivery.CancelAfter(timeout);
+        return _delivery.Token;
+    }
+
+    private async Task<bool> TryDeliverAsync(IReadOnlyList<SluiceEvent> batch, BlockSetup setup)
     {
         var timeout = setup.Options.DeliveryTimeout;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        cts.CancelAfter(timeout);
+        var token = DeliveryToken(timeout);
         try
         {
-            var delivery = setup.Sink.DeliverAsync(batch, cts.Token);
+            var delivery = setup.Sink.DeliverAsync(batch, token);
             if (!delivery.IsCompletedSuccessfully)
             {
                 // A sink that ignores its token still cannot hold the loop much past the timeout.
                 await delivery.AsTask().WaitAsync(timeout + TimeSpan.FromSeconds(1), _abort.Token);
             }
-            Interlocked.Add(ref _delivered, batch.Length);
+            Interlocked.Add(ref _delivered, batch.Count);
             Interlocked.Increment(ref _deliveredBatches);
             return true;
         }
@@ -200,7 +222,7 @@ internal sealed partial class NotifyBlock
             Interlocked.Increment(ref _failedBatches);
             _lastError = message;
             Interlocked.Exchange(ref _lastErrorUtcMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            LogFailure(_logger, setup.Options.Name, batch.Length, message, _resend is null ? "dropped" : "kept for resend");
+            LogFailure(_logger, setup.Options.Name, batch.Count, message, _resend is null ? "dropped" : "kept for resend");
             return false;
         }
     }

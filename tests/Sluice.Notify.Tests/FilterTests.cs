@@ -140,4 +140,27 @@ public class FilterTests
         Assert.Equal("level debug below verbose info", filter.DropReason(new EventView(Event("stream_started", level: EventLevel.Debug))));
         Assert.Null(filter.DropReason(new EventView(Event("stream_started", "cbc"))));
     }
+
+    [Fact]
+    public void A_long_value_list_matches_any_of_its_values_and_nothing_else()
+    {
+        var names = string.Join(",", Enumerable.Range(0, 20).Select(i => $"cam{i}"));
+        var filter = Filter($"only media={names} level=info,warning server=srv;");
+        Assert.True(filter.Passes(Event("stream_started", "cam0")));
+        Assert.True(PassesDraft(filter, new EventDraft("stream_started") { Media = "cam19", Level = EventLevel.Warning }));
+        Assert.False(PassesDraft(filter, new EventDraft("stream_started") { Media = "cam20" }));
+        Assert.False(PassesDraft(filter, new EventDraft("stream_started") { Media = "cam1", Level = EventLevel.Error }));
+        Assert.False(PassesDraft(filter, new EventDraft("stream_started")));
+    }
+
+    [Fact]
+    public void An_except_line_drops_an_event_whatever_the_order_of_its_pairs_and_of_the_lines()
+    {
+        var filter = Filter("except media=tnt event=stream_started; only group=news; only event=stream_started media=tnt,cbc;");
+        Assert.False(filter.Passes(Event("stream_started", "tnt")));
+        Assert.True(filter.Passes(Event("stream_started", "cbc")));
+        Assert.True(filter.Passes(Event("stream_stopped", "tnt", group: "news")));
+        Assert.False(filter.Passes(Event("stream_stopped", "tnt")));
+        Assert.False(filter.Passes(Event("stream_started", "tnt", group: "news")));
+    }
 }

@@ -1,0 +1,76 @@
+using Sluice.Abstractions.Events;
+using Sluice.Host.Notify;
+
+namespace Sluice.Notify.Tests;
+
+public class BlockQueueTests
+{
+    private static SluiceEvent Event(int n) => new("stream_started", n.ToString(), n, "srv", EventLevel.Info);
+
+    [Fact]
+    public async Task A_parking_reader_gets_every_event_of_two_writers_in_each_writers_order()
+    {
+        var queue = new BlockQueue();
+        const int perWriter = 200_000;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // Writers pause now and then so the reader drains the queue and parks again and again.
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(() =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                queue.TryWrite(Event(w * perWriter + i));
+                if (i % 1000 == 0) Thread.Sleep(0);
+            }
+        })).ToArray();
+        var last = new[] { -1, perWriter - 1 };
+        var received = 0;
+        while (received < 2 * perWriter)
+        {
+            Assert.True(await queue.WaitToReadAsync(timeout.Token));
+            while (queue.TryRead(out var e))
+            {
+                var n = (int)e.UtcMs;
+                var w = n / perWriter;
+                Assert.True(n > last[w], $"event {n} after {last[w]}");
+                last[w] = n;
+                received++;
+            }
+        }
+        await Task.WhenAll(writers);
+        Assert.Equal(2 * perWriter, received);
+        Assert.True(queue.IsEmpty);
+    }
+
+    [Fact]
+    public async Task A_completed_queue_rejects_writes_and_ends_the_reader_once_drained()
+    {
+        var queue = new BlockQueue();
+        Assert.True(queue.TryWrite(Event(1)));
+        var waiting = Task.Run(async () =>
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = 0;
+            while (await queue.WaitToReadAsync(timeout.Token))
+            {
+                while (queue.TryRead(out _)) read++;
+            }
+            return read;
+        });
+        await Task.Delay(50);
+        queue.Complete();
+        Assert.False(queue.TryWrite(Event(2)));
+        Assert.Equal(1, await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_parked_reader_stops_with_cancellation()
+    {
+        var queue = new BlockQueue();
+        using var cancel = new CancellationTokenSource();
+        var waiting = queue.WaitToReadAsync(cancel.Token).AsTask();
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
