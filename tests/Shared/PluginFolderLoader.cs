@@ -3,12 +3,13 @@ using System.Runtime.Loader;
 using System.Text.Json;
 using Sluice.Abstractions.Plugins;
 
-namespace Sluice.Protocols.Hls.Tests.Support;
+namespace Sluice.Tests.Shared;
 
 /// <summary>
-/// Loads a plugin from its build folder the way the host does: plugin.json, one collectible
-/// AssemblyLoadContext, the contracts (Sluice.Abstractions, Sluice.Media) and the framework shared
-/// from the default context, everything else from the plugin's folder.
+/// Loads a plugin from its build folder the way the host does: read plugin.json, one collectible
+/// AssemblyLoadContext, the contracts (Sluice.Abstractions, Sluice.Media) and Microsoft's shared
+/// assemblies from the default context, everything else (managed and native) from the plugin's own folder.
+/// Linked into the test projects of the plugins (tests/Shared has no project of its own).
 /// </summary>
 internal sealed class PluginFolderLoader : AssemblyLoadContext
 {
@@ -40,9 +41,16 @@ internal sealed class PluginFolderLoader : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName name)
     {
+        // The contracts and the framework come from the host so types unify.
         if (name.Name is { } n && (n is "Sluice.Abstractions" or "Sluice.Media" || n.StartsWith("Microsoft.", StringComparison.Ordinal)))
             return null;
         var path = _resolver.ResolveAssemblyToPath(name);
         return path is null ? null : LoadFromAssemblyPath(path);
+    }
+
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        var path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
+        return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
     }
 }
