@@ -12,7 +12,13 @@ public sealed class RealMediaTests
     /// <summary><c>tsfile:///abs/path.ts</c>: plays a transport stream file once, after <see cref="Go"/>.</summary>
     private sealed class TsFileFactory : IMediaSourceFactory
     {
+        private int _attempts;
+
         public TaskCompletionSource Go { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The stream reopens an input that ended; only the first attempt plays the file, so the test sees one pass.</summary>
+        public bool FirstAttempt() => Interlocked.Increment(ref _attempts) == 1;
+
         public string Name => "tsfile";
         public IReadOnlyList<string> Schemes { get; } = ["tsfile"];
         public string? Validate(SourceContext context) => File.Exists(context.Url.LocalPath) ? null : $"no file {context.Url.LocalPath}";
@@ -23,6 +29,7 @@ public sealed class RealMediaTests
             public async Task RunAsync(ISourceOutput output, CancellationToken cancellationToken)
             {
                 await factory.Go.Task.WaitAsync(cancellationToken);
+                if (!factory.FirstAttempt()) await Task.Delay(Timeout.Infinite, cancellationToken);
                 await using var file = File.OpenRead(path);
                 output.Connected();
                 using var demuxer = new TsDemuxer(output);
