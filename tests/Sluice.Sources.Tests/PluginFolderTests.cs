@@ -49,7 +49,7 @@ public sealed class PluginFolderTests(MediaFiles media)
         var (context, _, plugin) = PluginFolderLoader.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        foreach (var url in urls) Assert.Single(builder.Sources, f => f.Claims(new Uri(url)));
+        foreach (var url in urls) Assert.Single(builder.Of<IMediaSourceFactory>(), f => f.Claims(new Uri(url)));
         context.Unload();
         return new WeakReference(context);
     }
@@ -60,7 +60,7 @@ public sealed class PluginFolderTests(MediaFiles media)
         var (context, _, plugin) = PluginFolderLoader.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        var factory = Assert.Single(builder.Sources, f => f.Claims(new Uri(url)));
+        var factory = Assert.Single(builder.Of<IMediaSourceFactory>(), f => f.Claims(new Uri(url)));
         Assert.Equal(context, AssemblyLoadContext.GetLoadContext(factory.GetType().Assembly));
         Assert.Same(typeof(IMediaSourceFactory).Assembly, factory.GetType().GetInterface(nameof(IMediaSourceFactory))!.Assembly);
         await using (var source = factory.Create(Context(url)))

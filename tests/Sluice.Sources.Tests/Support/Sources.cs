@@ -86,6 +86,6 @@ internal static class Sources
     {
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        return builder.Sources.SingleOrDefault(f => f.Claims(new Uri(url)));
+        return builder.Of<IMediaSourceFactory>().SingleOrDefault(f => f.Claims(new Uri(url)));
     }
 }

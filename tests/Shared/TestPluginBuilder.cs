@@ -4,14 +4,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Sinks;
-using Sluice.Media.Streams;
 
-namespace Sluice.Sources.Tests.Support;
+namespace Sluice.Tests.Shared;
 
-/// <summary>Collects the source factories a plugin registers, as the host's builder would.</summary>
+/// <summary>Collects what a plugin registers, as the host's builder would (linked into the plugins' test projects).</summary>
 internal sealed class TestPluginBuilder : IPluginBuilder
 {
-    public List<IMediaSourceFactory> Sources { get; } = [];
+    public List<IEventSinkFactory> SinkTypes { get; } = [];
 
     public PluginManifest Manifest { get; } = new() { Name = "test", EntryAssembly = "test.dll", AbstractionsVersion = "1.0.0" };
 
@@ -21,7 +20,7 @@ internal sealed class TestPluginBuilder : IPluginBuilder
 
     public IPluginBuilder AddConfigSection(IConfigSection section) => this;
 
-    public IPluginBuilder AddSinkType(IEventSinkFactory factory) => this;
+    public IPluginBuilder AddSinkType(IEventSinkFactory factory) { SinkTypes.Add(factory); return this; }
 
     public IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map) => this;
 
@@ -29,18 +28,23 @@ internal sealed class TestPluginBuilder : IPluginBuilder
 
     public IPluginBuilder AddConfigurationListener(IConfigurationListener listener) => this;
 
+    /// <summary>Everything registered through <see cref="Add{TContract}"/> (source factories, ...).</summary>
+    public List<object> Contributions { get; } = [];
+
+    public IEnumerable<T> Of<T>() => Contributions.OfType<T>();
+
     public IPluginBuilder Add<TContract>(TContract contribution) where TContract : class
     {
-        if (contribution is IMediaSourceFactory factory) Sources.Add(factory);
+        Contributions.Add(contribution);
         return this;
     }
 
-    /// <summary>The factory of <paramref name="plugin"/> that claims <paramref name="url"/>.</summary>
-    public static IMediaSourceFactory FactoryFor(ISluicePlugin plugin, string url)
+    /// <summary>The single sink type a plugin registers.</summary>
+    public static IEventSinkFactory FactoryOf(ISluicePlugin plugin)
     {
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        return Assert.Single(builder.Sources, f => f.Claims(new Uri(url)));
+        return Assert.Single(builder.SinkTypes);
     }
 
     private sealed class EmptyServices : IServiceProvider
