@@ -45,6 +45,35 @@ public static class DirectiveReader
         return null;
     }
 
+    /// <summary>
+    /// A duration longer than zero and at most <paramref name="max"/> (when given); a bare number is in
+    /// seconds unless <paramref name="bareUnit"/> says otherwise.
+    /// </summary>
+    public static TimeSpan? PositiveDuration(this ConfigDirective d, IConfigDiagnostics diag, int index, string what,
+        TimeSpan? max = null, TimeSpan? bareUnit = null)
+    {
+        if (d.Duration(diag, index, what, bareUnit) is not { } v) return null;
+        var at = d.Arguments[index].Location;
+        if (v <= TimeSpan.Zero)
+        {
+            diag.Error(at, $"'{d.Name}' must be longer than zero, got '{d.Arguments[index].Value}'");
+            return null;
+        }
+        if (max is { } m && v > m)
+        {
+            diag.Error(at, $"'{d.Name}' must be at most {Describe(m)}, got '{d.Arguments[index].Value}'");
+            return null;
+        }
+        return v;
+    }
+
+    private static string Describe(TimeSpan t) =>
+        t.TotalDays >= 1 && t.TotalDays % 1 == 0 ? $"{t.TotalDays:0}d"
+        : t.TotalHours >= 1 && t.TotalHours % 1 == 0 ? $"{t.TotalHours:0}h"
+        : t.TotalMinutes >= 1 && t.TotalMinutes % 1 == 0 ? $"{t.TotalMinutes:0}m"
+        : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.###}s"
+        : $"{t.TotalMilliseconds:0}ms";
+
     public static long? Size(this ConfigDirective d, IConfigDiagnostics diag, int index, string what)
     {
         if (index >= d.Arguments.Count) { diag.Error(d.Location, $"'{d.Name}' expects {what}"); return null; }

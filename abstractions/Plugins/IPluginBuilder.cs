@@ -1,29 +1,48 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Protocols;
 using Sluice.Abstractions.Sinks;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Abstractions.Plugins;
 
-/// <summary>What a plugin may contribute to the host.</summary>
+/// <summary>
+/// What a plugin may contribute to the host, one typed method per kind. Every factory follows one
+/// shape: it claims specs, validates a <see cref="FactoryContext"/> by reporting to its diagnostics,
+/// and creates runtime objects from a validated one.
+/// </summary>
 public interface IPluginBuilder
 {
     /// <summary>The plugin's manifest.</summary>
     PluginManifest Manifest { get; }
 
     /// <summary>
-    /// Host services: <see cref="Events.IEventEmitter"/>, <see cref="ILoggerFactory"/>, the current
-    /// configuration (<see cref="IConfigurationAccessor"/>) and whatever later contracts add.
+    /// Host services: <see cref="Events.IEventEmitter"/>, <see cref="ILoggerFactory"/>, the configuration in
+    /// force (<see cref="IConfigurationAccessor"/>), <see cref="IStreamRegistry"/>, <see cref="ISessionTracker"/>,
+    /// <see cref="IVodLibrary"/>, <see cref="TimeProvider"/> and whatever later contracts add.
     /// </summary>
     IServiceProvider HostServices { get; }
 
     ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The host's clock (also in <see cref="HostServices"/>): plugins wait and timestamp through it.</summary>
+    TimeProvider Time { get; }
+
     /// <summary>Top-level directives the plugin owns and binds.</summary>
     IPluginBuilder AddConfigSection(IConfigSection section);
 
-    /// <summary>A notify sink type.</summary>
+    /// <summary>A notify sink type, chosen by a block's sink spec.</summary>
     IPluginBuilder AddSinkType(IEventSinkFactory factory);
+
+    /// <summary>A source type, chosen by the scheme of an input URL.</summary>
+    IPluginBuilder AddSourceType(IMediaSourceFactory factory);
+
+    /// <summary>A protocol with listeners of its own (<c>rtmp PORT;</c>).</summary>
+    IPluginBuilder AddProtocol(IProtocolFactory factory);
+
+    /// <summary>A stream directive that adds something to streams (<c>dvr</c>, <c>push</c>, <c>thumbnails</c>).</summary>
+    IPluginBuilder AddStreamFeature(IStreamFeatureFactory factory);
 
     /// <summary>HTTP endpoints on the host's listeners (removed again when the plugin unloads).</summary>
     IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map);
@@ -33,9 +52,6 @@ public interface IPluginBuilder
 
     /// <summary>Reacts to every validated configuration (start, reload, swap).</summary>
     IPluginBuilder AddConfigurationListener(IConfigurationListener listener);
-
-    /// <summary>Any other contract a later host version understands (sources, protocols...).</summary>
-    IPluginBuilder Add<TContract>(TContract contribution) where TContract : class;
 }
 
 /// <summary>A plugin's background part.</summary>

@@ -38,6 +38,7 @@ internal sealed class MemorySinkFactory : IEventSinkFactory
     public string Name => "mem";
     public string SpecForms => "mem://NAME";
     public bool Claims(string spec) => spec.StartsWith("mem://", StringComparison.Ordinal);
+    public void Validate(SinkContext context) { }
     public IEventSink Create(SinkContext context) => new MemorySink(this);
 
     private sealed class MemorySink(MemorySinkFactory owner) : IEventSink

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 
 namespace Sluice.Media.Benchmarks;

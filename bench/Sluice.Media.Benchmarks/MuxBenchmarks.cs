@@ -1,6 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 
 namespace Sluice.Media.Benchmarks;

@@ -36,7 +36,7 @@ internal static class SpecDirectives
         ["live"] = StreamLevel,
         ["file"] = StreamLevel,
         ["source"] = StreamLevel,
-        ["notify"] = ["sink", "only", "except", "verbose", "buffer", "sign_key", "resend_notifications_limit", "resend_notifications_timeout", "to", "from", "via"],
+        ["notify"] = ["sink", "only", "except", "verbose", "buffer", "sign_key", "resend_notifications_limit", "resend_notifications_timeout"],
         ["event_sink"] = ["url", "level", "only", "except", "buffer", "sign_key", "resend_notifications_limit", "resend_notifications_timeout"],
         ["peer"] = ["fetch_timeout", "stale_timeout"],
     };

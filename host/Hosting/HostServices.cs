@@ -6,7 +6,7 @@ using Sluice.Abstractions.Plugins;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
 using Sluice.Host.Streams;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Hosting;
 

@@ -2,5 +2,8 @@ using Sluice.Abstractions.Sinks;
 
 namespace Sluice.Host.Notify;
 
-/// <summary>What a block's delivery loop delivers with: swapped between batches on reload or plugin swap.</summary>
-internal sealed record BlockSetup(NotifyBlockOptions Options, IEventSink Sink, IEventSinkFactory Factory);
+/// <summary>
+/// What a block's delivery loop delivers with: swapped between batches on reload or plugin swap.
+/// <see cref="DeliveryTimeout"/> is what the sink type declared for this block.
+/// </summary>
+internal sealed record BlockSetup(NotifyBlockOptions Options, IEventSink Sink, IEventSinkFactory Factory, TimeSpan DeliveryTimeout);

@@ -151,9 +151,17 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
         }
         try
         {
+            var problems = new DiagnosticList();
             var context = o.SinkContext(configDirectory ?? _settings.ConfigDirectory, _server,
-                _loggerFactory.CreateLogger("Sluice.Notify." + o.Name), _services);
-            return new BlockSetup(o, factory.Create(context), factory);
+                _loggerFactory.CreateLogger("Sluice.Notify." + o.Name), _services, problems);
+            var sink = factory.Create(context);
+            if (problems.HasErrors)
+            {
+                _ = sink.DisposeAsync().AsTask();
+                _logger.LogError("notify {Block}: creating sink '{Sink}' failed: {Errors}", o.Name, o.Sink, string.Join("; ", problems.Errors.Select(e => e.Message)));
+                return null;
+            }
+            return new BlockSetup(o, sink, factory, factory.DeliveryTimeout(context));
         }
         catch (Exception e)
         {

@@ -200,7 +200,7 @@ internal sealed partial class NotifyBlock
 
     private async Task<bool> TryDeliverAsync(IReadOnlyList<SluiceEvent> batch, BlockSetup setup)
     {
-        var timeout = setup.Options.DeliveryTimeout;
+        var timeout = setup.DeliveryTimeout;
         var token = DeliveryToken(timeout);
         try
         {

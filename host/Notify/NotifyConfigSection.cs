@@ -61,7 +61,7 @@ internal sealed class NotifyConfigSection : IConfigSection
         bool buffer = true;
         string? signKey = null;
         int? resendLimit = null;
-        TimeSpan resendTimeout = TimeSpan.FromSeconds(10), deliveryTimeout = TimeSpan.FromSeconds(30);
+        var resendTimeout = TimeSpan.FromSeconds(10);
         var ok = true;
 
         foreach (var c in d.Block ?? [])
@@ -102,8 +102,6 @@ internal sealed class NotifyConfigSection : IConfigSection
                     else { if (c.Arguments.Count > 0 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out _)) diag.Error(c.Location, "'resend_notifications_timeout' must be more than 0 seconds"); ok = false; }
                     break;
                 default:
-                    if (c.Name == "timeout" && c.Arguments.Count == 1 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out var sinkTimeout))
-                        deliveryTimeout = sinkTimeout + TimeSpan.FromSeconds(5); // the sink's own timeout, plus room to report it
                     options.Add(c);
                     break;
             }
@@ -118,7 +116,7 @@ internal sealed class NotifyConfigSection : IConfigSection
         {
             Name = name, Sink = sink, SinkLocation = sinkLocation, Only = only, Except = except, Verbose = verbose,
             Buffer = buffer, SignKey = signKey, ResendLimit = resendLimit, ResendTimeout = resendTimeout,
-            SinkOptions = options, DeliveryTimeout = deliveryTimeout, Location = d.Location, Text = d.Text,
+            SinkOptions = options, Location = d.Location, Text = d.Text,
         };
         var factory = SinkFactories.Claiming(factories, sink);
         if (factory is null)
@@ -126,8 +124,21 @@ internal sealed class NotifyConfigSection : IConfigSection
             diag.Error(sinkLocation, $"no sink type handles '{sink}'; sink types: {SinkFactories.Describe(factories)}");
             return null;
         }
-        factory.Validate(block.SinkContext(context.ConfigDirectory, Environment.MachineName, NullLogger.Instance, context.Services), diag);
-        return ok ? block : null;
+        var checkedHere = new DiagnosticList();
+        try
+        {
+            factory.Validate(block.SinkContext(context.ConfigDirectory, Environment.MachineName, NullLogger.Instance, context.Services, checkedHere));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            checkedHere.Error(sinkLocation, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
+        }
+        foreach (var item in checkedHere.Items)
+        {
+            if (item.Severity == DiagnosticSeverity.Error) diag.Error(item.Location, item.Message);
+            else diag.Warning(item.Location, item.Message);
+        }
+        return ok && !checkedHere.HasErrors ? block : null;
     }
 
     private static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)

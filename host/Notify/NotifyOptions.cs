@@ -44,9 +44,6 @@ internal sealed record NotifyBlockOptions
     /// <summary>Every other directive of the block, in file order: the sink's options.</summary>
     public IReadOnlyList<ConfigDirective> SinkOptions { get; init; } = [];
 
-    /// <summary>How long one delivery may take before it counts as failed.</summary>
-    public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
     public required SourceLocation Location { get; init; }
 
     public required string Text { get; init; }

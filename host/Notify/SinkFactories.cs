@@ -28,10 +28,13 @@ internal static class SinkFactories
     public static string Describe(IReadOnlyList<IEventSinkFactory> factories) =>
         factories.Count == 0 ? "none loaded" : string.Join("; ", factories.Select(f => $"{f.Name} ({f.SpecForms})"));
 
-    public static SinkContext SinkContext(this NotifyBlockOptions block, string configDirectory, string serverName, ILogger logger, IServiceProvider services) =>
+    public static SinkContext SinkContext(this NotifyBlockOptions block, string configDirectory, string serverName, ILogger logger,
+        IServiceProvider services, IConfigDiagnostics diagnostics) =>
         new()
         {
             BlockName = block.Name, Spec = block.Sink, Location = block.SinkLocation, Options = block.SinkOptions,
-            SignKey = block.SignKey, ConfigDirectory = configDirectory, ServerName = serverName, Logger = logger, Services = services,
+            SignKeys = block.SignKey is { } key ? [key] : [], ConfigDirectory = configDirectory, ServerName = serverName,
+            Logger = logger, Services = services, Diagnostics = diagnostics,
+            Time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
         };
 }

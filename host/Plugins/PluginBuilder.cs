@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
+using Sluice.Abstractions.Protocols;
 using Sluice.Abstractions.Sinks;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Plugins;
 
@@ -13,6 +15,7 @@ internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider ho
     public PluginManifest Manifest { get; } = manifest;
     public IServiceProvider HostServices { get; } = hostServices;
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    public TimeProvider Time { get; } = hostServices.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
 
     private bool _sealed;
 
@@ -23,11 +26,14 @@ internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider ho
 
     public IPluginBuilder AddConfigSection(IConfigSection section) => Add(section);
     public IPluginBuilder AddSinkType(IEventSinkFactory factory) => Add(factory);
+    public IPluginBuilder AddSourceType(IMediaSourceFactory factory) => Add(factory);
+    public IPluginBuilder AddProtocol(IProtocolFactory factory) => Add(factory);
+    public IPluginBuilder AddStreamFeature(IStreamFeatureFactory factory) => Add(factory);
     public IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map) => Add(map);
     public IPluginBuilder AddService(IPluginService service) => Add(service);
     public IPluginBuilder AddConfigurationListener(IConfigurationListener listener) => Add(listener);
 
-    public IPluginBuilder Add<TContract>(TContract contribution) where TContract : class
+    private PluginBuilder Add<TContract>(TContract contribution) where TContract : class
     {
         ArgumentNullException.ThrowIfNull(contribution);
         if (_sealed) throw new InvalidOperationException($"{Manifest.Name}: contributions are accepted only during Configure");

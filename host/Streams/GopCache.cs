@@ -1,4 +1,4 @@
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Host.Streams;
 

@@ -1,5 +1,5 @@
 using Sluice.Abstractions.Events;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Host.Streams;
 

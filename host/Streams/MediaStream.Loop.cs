@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
@@ -145,7 +146,7 @@ internal sealed partial class MediaStream
         Task run;
         try
         {
-            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, _log));
+            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, new DiagnosticList(), _settings.Services, _settings.Time, _log));
             var created = source;
             run = Task.Run(() => created.RunAsync(inlet, attempt.Token), CancellationToken.None);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
@@ -21,7 +22,7 @@ internal sealed partial class MediaStream
         IMediaSource? source = null;
         try
         {
-            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, _log));
+            source = factory.Create(SourceFactories.Context(Name, input, _settings.ConfigDirectory, new DiagnosticList(), _settings.Services, _settings.Time, _log));
             var created = source;
             var run = Task.Run(() => created.RunAsync(output, probe.Token), CancellationToken.None);
             await Task.WhenAny(run, output.Keyframe.Task, Task.Delay(Timeout.Infinite, probe.Token));

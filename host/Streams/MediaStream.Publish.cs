@@ -1,6 +1,6 @@
 using Sluice.Abstractions.Events;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 

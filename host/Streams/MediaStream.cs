@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 

@@ -1,4 +1,5 @@
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
@@ -22,15 +23,18 @@ internal static class SourceFactories
         return null;
     }
 
-    public static SourceContext Context(string stream, InputOptions input, string configDirectory,
-        Microsoft.Extensions.Logging.ILogger? logger = null, Action<string>? warn = null) => new()
+    public static SourceContext Context(string stream, InputOptions input, string configDirectory, IConfigDiagnostics diagnostics,
+        IServiceProvider services, TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger = null) => new()
     {
-        Warn = warn ?? (_ => { }),
         StreamName = stream,
         Url = input.Url,
-        UrlText = input.UrlText,
-        Options = input.OptionMap,
+        Spec = input.UrlText,
+        Location = input.Location,
+        Options = input.Options,
+        Diagnostics = diagnostics,
         ConfigDirectory = configDirectory,
+        Services = services,
+        Time = time,
         Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
     };
 }

@@ -4,7 +4,7 @@ using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Host.Configuration;
 using Sluice.Host.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
@@ -86,7 +86,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                 Name = name,
                 Kind = StreamKind.Published,
                 SourceTimeout = live.SourceTimeout,
-                Inputs = new([new InputOptions("publish://", new Uri("publish://"), ValueList<KeyValuePair<string, string>>.Empty)]),
+                Inputs = new([InputOptions.Publish]),
                 Text = "",
             };
             return StartLocked(options).AttachPublisher(remoteAddress);

@@ -31,4 +31,10 @@ internal sealed record StreamRegistrySettings
 
     /// <summary>Folder relative <c>file://</c> inputs resolve against (the configuration's).</summary>
     public string ConfigDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>Host services handed to source factories.</summary>
+    public IServiceProvider Services { get; init; } = Sluice.Abstractions.Plugins.EmptyServiceProvider.Instance;
+
+    /// <summary>The clock handed to sources.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -1,7 +1,7 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 using Sluice.Host.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
@@ -123,7 +123,7 @@ internal sealed class StreamsConfigSection : IConfigSection
             diag.Error(urlArg.Location, $"'{c.Name}' expects an absolute URL such as udp://239.0.0.1:1234 or file://vod/movie.mp4, got '{urlArg.Text}'");
             return null;
         }
-        var pairs = new List<KeyValuePair<string, string>>();
+        var options = new List<ConfigDirective>();
         foreach (var a in c.Arguments.Skip(1))
         {
             if (!a.IsKeyValue)
@@ -131,9 +131,9 @@ internal sealed class StreamsConfigSection : IConfigSection
                 diag.Error(a.Location, $"'{c.Name}' expects key=value options after the URL, got '{a.Text}'");
                 return null;
             }
-            pairs.Add(new(a.Key!, string.Join(",", a.Values)));
+            options.Add(new ConfigDirective(a.Key!, [new ConfigArgument(null, [string.Join(",", a.Values)], a.Quoted, a.Location)], null, a.Location));
         }
-        var input = new InputOptions(urlArg.Value, url, new(pairs));
+        var input = new InputOptions(urlArg.Value, url, urlArg.Location, options);
         if (input.IsPublish) return input;
 
         var factory = SourceFactories.Claiming(factories, url);
@@ -144,19 +144,22 @@ internal sealed class StreamsConfigSection : IConfigSection
             diag.Error(urlArg.Location, $"no source reads '{url.Scheme}://' inputs ({available})");
             return null;
         }
-        string? error;
+        var checkedHere = new DiagnosticList();
         try
         {
-            error = factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory,
-                warn: message => diag.Warning(urlArg.Location, $"'{c.Name} {urlArg.Value}': {message}")));
+            factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory, checkedHere, context.Services,
+                context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error = $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}";
+            checkedHere.Error(urlArg.Location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
         }
-        if (error is null) return input;
-        diag.Error(urlArg.Location, $"'{c.Name} {urlArg.Value}': {error}");
-        return null;
+        foreach (var d in checkedHere.Items)
+        {
+            if (d.Severity == DiagnosticSeverity.Error) diag.Error(d.Location, $"'{c.Name} {urlArg.Value}': {d.Message}");
+            else diag.Warning(d.Location, $"'{c.Name} {urlArg.Value}': {d.Message}");
+        }
+        return checkedHere.HasErrors ? null : input;
     }
 
     private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag)

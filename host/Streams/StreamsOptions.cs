@@ -1,3 +1,4 @@
+using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 
 namespace Sluice.Host.Streams;
@@ -13,13 +14,16 @@ internal enum StreamKind
     Published,
 }
 
-/// <summary>One <c>input URL [key=value...];</c> of a stream.</summary>
-internal sealed record InputOptions(string UrlText, Uri Url, ValueList<KeyValuePair<string, string>> Options)
+/// <summary>
+/// One <c>input URL [key=value...];</c> of a stream: the URL where it was written and the <c>key=value</c>
+/// words as one-argument directives at their own locations (what a source factory reads).
+/// </summary>
+internal sealed record InputOptions(string UrlText, Uri Url, SourceLocation Location, IReadOnlyList<ConfigDirective> Options)
 {
+    public static readonly InputOptions Publish = new("publish://", new Uri("publish://"), default, []);
+
     /// <summary><c>publish://</c>: the stream waits for a publisher instead of reading a source.</summary>
     public bool IsPublish => Url.Scheme.Equals("publish", StringComparison.OrdinalIgnoreCase);
-
-    public IReadOnlyDictionary<string, string> OptionMap => Options.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 }
 
 /// <summary>A <c>stream</c> or <c>ondemand</c> block. <see cref="Text"/> is its canonical spelling, for reload diffs.</summary>

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Http;
 
 namespace Sluice.Protocols.Hls;

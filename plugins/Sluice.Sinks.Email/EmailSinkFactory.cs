@@ -1,4 +1,3 @@
-using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 using Sluice.Sinks.Shared;
 
@@ -12,7 +11,11 @@ internal sealed class EmailSinkFactory : IEventSinkFactory
 
     public bool Claims(string spec) => SmtpEndpoint.IsSmtpSpec(spec);
 
-    public void Validate(SinkContext context, IConfigDiagnostics diagnostics) => EmailSinkOptions.Bind(context, diagnostics);
+    public void Validate(SinkContext context) => EmailSinkOptions.Bind(context, context.Diagnostics);
+
+    /// <summary>The sink's own <c>timeout</c> plus room to report it.</summary>
+    public TimeSpan DeliveryTimeout(SinkContext context) =>
+        (EmailSinkOptions.Bind(context, null)?.Timeout ?? EmailSinkOptions.DefaultTimeout) + TimeSpan.FromSeconds(5);
 
     public IEventSink Create(SinkContext context) =>
         new EmailSink(EmailSinkOptions.Bind(context, null)

@@ -1,4 +1,3 @@
-using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 
 namespace Sluice.Sinks.Http;
@@ -12,7 +11,11 @@ internal sealed class HttpSinkFactory : IEventSinkFactory
     public bool Claims(string spec) =>
         spec.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    public void Validate(SinkContext context, IConfigDiagnostics diagnostics) => HttpSinkOptions.Bind(context, diagnostics);
+    public void Validate(SinkContext context) => HttpSinkOptions.Bind(context, context.Diagnostics);
+
+    /// <summary>The sink's own <c>timeout</c> plus room to report it.</summary>
+    public TimeSpan DeliveryTimeout(SinkContext context) =>
+        (HttpSinkOptions.Bind(context, null)?.Timeout ?? HttpSinkOptions.DefaultTimeout) + TimeSpan.FromSeconds(5);
 
     public IEventSink Create(SinkContext context) =>
         new HttpSink(HttpSinkOptions.Bind(context, null)

@@ -1,4 +1,3 @@
-using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 
 namespace Sluice.Sinks.Log;
@@ -11,7 +10,7 @@ internal sealed class LogSinkFactory : IEventSinkFactory
 
     public bool Claims(string spec) => spec.StartsWith(LogSinkOptions.Scheme, StringComparison.OrdinalIgnoreCase);
 
-    public void Validate(SinkContext context, IConfigDiagnostics diagnostics) => LogSinkOptions.Bind(context, diagnostics);
+    public void Validate(SinkContext context) => LogSinkOptions.Bind(context, context.Diagnostics);
 
     public IEventSink Create(SinkContext context) =>
         new LogSink(LogSinkOptions.Bind(context, null)

@@ -1,4 +1,3 @@
-using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 
 namespace Sluice.Sinks.Lua;
@@ -12,7 +11,12 @@ internal sealed class LuaSinkFactory : IEventSinkFactory
     public bool Claims(string spec) =>
         spec.EndsWith(".lua", StringComparison.OrdinalIgnoreCase) && !spec.Contains("://", StringComparison.Ordinal);
 
-    public void Validate(SinkContext context, IConfigDiagnostics diagnostics) => LuaSinkOptions.Bind(context, diagnostics);
+    public void Validate(SinkContext context) => LuaSinkOptions.Bind(context, context.Diagnostics);
+
+    /// <summary>The script's time limit plus room for what it sends (mail, HTTP), at least the default.</summary>
+    public TimeSpan DeliveryTimeout(SinkContext context) =>
+        TimeSpan.FromTicks(Math.Max(SinkDefaults.DeliveryTimeout.Ticks,
+            ((LuaSinkOptions.Bind(context, null)?.Timeout ?? LuaSinkOptions.DefaultTimeout) + TimeSpan.FromSeconds(5)).Ticks));
 
     public IEventSink Create(SinkContext context)
     {

@@ -1,5 +1,6 @@
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.FFmpeg;
 
@@ -10,16 +11,31 @@ namespace Sluice.Sources.FFmpeg;
 /// </summary>
 internal sealed record FFmpegInput(string Executable, string Url, string Scheme, string RtspTransport, TimeSpan Timeout)
 {
-    public static FFmpegInput From(SourceContext context)
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The command of an input; a bad option is reported where it was written and gives null.</summary>
+    public static FFmpegInput? Bind(SourceContext context)
     {
         // The query belongs to the remote server (tokens, stream keys): only the input line's options are ours.
-        var options = SourceOptions.From(context, includeQuery: false);
+        var ok = true;
         var scheme = context.Url.Scheme.ToLowerInvariant();
-        var transport = options.Get("rtsp_transport") ?? "tcp";
-        if (transport is not ("tcp" or "udp" or "http" or "https" or "udp_multicast"))
-            throw new FormatException($"option rtsp_transport={transport}: expected tcp, udp, udp_multicast, http or https");
-        return new FFmpegInput(FFmpegLocator.Resolve(options), RealUrl(context.UrlText, scheme), scheme, transport,
-            options.GetSeconds("timeout", TimeSpan.FromSeconds(10)));
+        var transport = "tcp";
+        if (context.Option("rtsp_transport") is { } t)
+        {
+            transport = t.Arguments[0].Value;
+            if (transport is not ("tcp" or "udp" or "http" or "https" or "udp_multicast"))
+            {
+                context.Diagnostics.Error(t.Location, $"option rtsp_transport={transport}: expected tcp, udp, udp_multicast, http or https");
+                ok = false;
+            }
+        }
+        var timeout = DefaultTimeout;
+        if (context.Option("timeout") is { } d)
+        {
+            if (d.PositiveDuration(context.Diagnostics, 0, "a network timeout", TimeSpan.FromHours(1)) is { } v) timeout = v;
+            else ok = false;
+        }
+        return ok ? new FFmpegInput(FFmpegLocator.Resolve(context), RealUrl(context.Spec, scheme), scheme, transport, timeout) : null;
     }
 
     /// <summary><c>hls://</c> is HLS over http, <c>hlss://</c> over https; the rest goes to ffmpeg as written.</summary>

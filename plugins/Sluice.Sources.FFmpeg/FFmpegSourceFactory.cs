@@ -1,5 +1,5 @@
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.FFmpeg;
 
@@ -20,22 +20,11 @@ internal sealed class FFmpegSourceFactory : IMediaSourceFactory
         var scheme => Schemes.Contains(scheme),
     };
 
-    public string? Validate(SourceContext context)
-    {
-        try
-        {
-            _ = FFmpegInput.From(context);
-            return null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
-        }
-    }
+    public void Validate(SourceContext context) => FFmpegInput.Bind(context);
 
     public IMediaSource Create(SourceContext context)
     {
-        var input = FFmpegInput.From(context);
-        return new FFmpegTsSource(input.Executable, input.Arguments(), context.Logger, pace: false);
+        var input = FFmpegInput.Bind(context) ?? throw new ArgumentException($"invalid input '{context.Spec}' (validate the configuration first)");
+        return new FFmpegTsSource(input.Executable, input.Arguments(), context.Logger, pace: false, context.Time);
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.Fake;
 
@@ -12,16 +13,31 @@ namespace Sluice.Sources.Fake;
 /// </summary>
 internal sealed partial record FakeSettings(string Executable, string Name, int Width, int Height, int Fps, string Bitrate)
 {
-    public static FakeSettings From(SourceContext context)
+    /// <summary>The settings of an input; problems are reported at the option they concern and give null.</summary>
+    public static FakeSettings? Bind(SourceContext context)
     {
-        var options = SourceOptions.From(context, includeQuery: true);
-        var (width, height) = ParseSize(options.Get("size") ?? "640x360");
-        var fps = options.GetInt("fps", 25, 1, 120);
-        var bitrate = options.Get("bitrate") ?? "1000k";
-        if (!BitratePattern().IsMatch(bitrate))
-            throw new FormatException($"option bitrate={bitrate}: expected a number of bits/s with an optional k or M (e.g. 800k)");
+        var diag = context.Diagnostics;
+        var ok = true;
+        var (width, height) = (640, 360);
+        if (context.OptionOrQuery("size") is { } size && !TryParseSize(size, diag, out width, out height)) ok = false;
+        var fps = 25;
+        if (context.OptionOrQuery("fps") is { } fpsOption)
+        {
+            if (fpsOption.Int(diag, 0, 1, 120, "frames per second") is { } f) fps = f;
+            else ok = false;
+        }
+        var bitrate = "1000k";
+        if (context.OptionOrQuery("bitrate") is { } bitrateOption)
+        {
+            bitrate = bitrateOption.Arguments[0].Value;
+            if (!BitratePattern().IsMatch(bitrate))
+            {
+                diag.Error(bitrateOption.Location, $"option bitrate={bitrate}: expected a number of bits/s with an optional k or M (e.g. 800k)");
+                ok = false;
+            }
+        }
         var name = context.Url.Host.Length > 0 ? context.Url.Host : context.StreamName;
-        return new FakeSettings(FFmpegLocator.Resolve(options), name, width, height, fps, bitrate);
+        return ok ? new FakeSettings(FFmpegLocator.Resolve(context), name, width, height, fps, bitrate) : null;
     }
 
     public IReadOnlyList<string> Arguments(string? fontFile)
@@ -54,15 +70,24 @@ internal sealed partial record FakeSettings(string Executable, string Name, int 
         return $"drawtext=fontfile={fontFile}:text='{label} %{{localtime\\:%X}}':x=16:y=h-th-16:fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=6";
     }
 
-    private static (int Width, int Height) ParseSize(string text)
+    private static bool TryParseSize(ConfigDirective option, IConfigDiagnostics diag, out int width, out int height)
     {
+        (width, height) = (0, 0);
+        var text = option.Arguments[0].Value;
         var match = SizePattern().Match(text);
-        if (!match.Success) throw new FormatException($"option size={text}: expected WIDTHxHEIGHT, e.g. 640x360");
-        var width = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var height = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (!match.Success)
+        {
+            diag.Error(option.Location, $"option size={text}: expected WIDTHxHEIGHT, e.g. 640x360");
+            return false;
+        }
+        width = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        height = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
         if (width is < 16 or > 3840 || height is < 16 or > 2160 || width % 2 != 0 || height % 2 != 0)
-            throw new FormatException($"option size={text}: even width 16..3840 and even height 16..2160 required (4:2:0 video)");
-        return (width, height);
+        {
+            diag.Error(option.Location, $"option size={text}: even width 16..3840 and even height 16..2160 required (4:2:0 video)");
+            return false;
+        }
+        return true;
     }
 
     [GeneratedRegex(@"^(\d{1,4})x(\d{1,4})$")]

@@ -1,5 +1,5 @@
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.Fake;
 
@@ -10,22 +10,11 @@ internal sealed class FakeSourceFactory : IMediaSourceFactory
 
     public IReadOnlyList<string> Schemes { get; } = ["fake"];
 
-    public string? Validate(SourceContext context)
-    {
-        try
-        {
-            _ = FakeSettings.From(context);
-            return null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
-        }
-    }
+    public void Validate(SourceContext context) => FakeSettings.Bind(context);
 
     public IMediaSource Create(SourceContext context)
     {
-        var settings = FakeSettings.From(context);
-        return new FFmpegTsSource(settings.Executable, settings.Arguments(FontLocator.Find()), context.Logger, pace: true);
+        var settings = FakeSettings.Bind(context) ?? throw new ArgumentException($"invalid input '{context.Spec}' (validate the configuration first)");
+        return new FFmpegTsSource(settings.Executable, settings.Arguments(FontLocator.Find()), context.Logger, pace: true, context.Time);
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.Files;
 
@@ -9,7 +9,7 @@ namespace Sluice.Sources.Files;
 /// (<c>-re</c>) and loops it (<c>-stream_loop -1</c>, timestamps continue across loops). The managed
 /// side paces again and keeps timestamps increasing in case a container's loop point is uneven.
 /// </summary>
-internal sealed class FFmpegFileSource(string path, string executable, ILogger logger) : IMediaSource
+internal sealed class FFmpegFileSource(string path, string executable, ILogger logger, TimeProvider time) : IMediaSource
 {
     private FFmpegTsSource? _inner;
 
@@ -22,7 +22,7 @@ internal sealed class FFmpegFileSource(string path, string executable, ILogger l
             "-re", "-stream_loop", "-1", "-i", path,
             "-map", "0:V?", "-map", "0:a?", "-c", "copy", "-f", "mpegts", "pipe:1",
         ];
-        _inner = new FFmpegTsSource(executable, arguments, logger, pace: true);
+        _inner = new FFmpegTsSource(executable, arguments, logger, pace: true, time);
         await _inner.RunAsync(output, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,5 @@
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.FFmpeg;
 
 namespace Sluice.Sources.Files;
 
@@ -16,27 +16,25 @@ internal sealed class FileSourceFactory : IMediaSourceFactory
 
     public IReadOnlyList<string> Schemes { get; } = ["file"];
 
-    public string? Validate(SourceContext context)
+    public void Validate(SourceContext context)
     {
         // A file that is not there yet is not a configuration error: the stream retries until it appears.
         var path = FilePath(context);
-        if (!System.IO.File.Exists(path)) context.Warn($"file not found: {path}; the stream retries until it exists");
-        return null;
+        if (!System.IO.File.Exists(path)) context.Warning($"file not found: {path}; the stream retries until it exists");
     }
 
     public IMediaSource Create(SourceContext context)
     {
         var path = FilePath(context);
         if (TsExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
-            return new TsFileSource(path, context.Logger);
-        var options = SourceOptions.From(context, includeQuery: false);
-        return new FFmpegFileSource(path, FFmpegLocator.Resolve(options), context.Logger);
+            return new TsFileSource(path, context.Logger, context.Time);
+        return new FFmpegFileSource(path, FFmpegLocator.Resolve(context), context.Logger, context.Time);
     }
 
     /// <summary>The file an input names: <c>file://</c> stripped, percent-escapes decoded, relative to the config folder.</summary>
     internal static string FilePath(SourceContext context)
     {
-        var text = context.UrlText;
+        var text = context.Spec;
         const string prefix = "file://";
         var rest = text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? text[prefix.Length..] : context.Url.LocalPath;
         var query = rest.IndexOf('?');

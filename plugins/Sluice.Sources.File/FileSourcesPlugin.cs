@@ -1,10 +1,10 @@
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.Files;
 
 /// <summary>Media files played as live streams: real-time pace, looped, timestamps always increasing.</summary>
 public sealed class FileSourcesPlugin : ISluicePlugin
 {
-    public void Configure(IPluginBuilder plugin) => plugin.Add<IMediaSourceFactory>(new FileSourceFactory());
+    public void Configure(IPluginBuilder plugin) => plugin.AddSourceType(new FileSourceFactory());
 }

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.Media.Timeline;
 
 namespace Sluice.Sources.Files;
 
@@ -11,14 +11,14 @@ namespace Sluice.Sources.Files;
 /// DTS against a Stopwatch, and each pass is shifted by the length of the previous ones so the
 /// timeline keeps growing (pass n+1 starts where pass n's last frame ends).
 /// </summary>
-internal sealed class TsFileSource(string path, ILogger logger) : IMediaSource
+internal sealed class TsFileSource(string path, ILogger logger, TimeProvider time) : IMediaSource
 {
     private const long MinPassTicks = Timestamps.ClockRate / 100;
 
     public async Task RunAsync(ISourceOutput output, CancellationToken cancellationToken)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"file not found: {path}", path);
-        var pacer = new RealTimePacer();
+        var pacer = new RealTimePacer(time);
         var timeline = new TimelineSink(output, pacer);
         var start = new StartProbe(timeline);
         var connected = false;

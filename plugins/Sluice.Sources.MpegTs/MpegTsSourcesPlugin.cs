@@ -1,5 +1,5 @@
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.MpegTs;
 
@@ -8,7 +8,7 @@ public sealed class MpegTsSourcesPlugin : ISluicePlugin
 {
     public void Configure(IPluginBuilder plugin)
     {
-        plugin.Add<IMediaSourceFactory>(new TsHttpSourceFactory());
-        plugin.Add<IMediaSourceFactory>(new UdpSourceFactory());
+        plugin.AddSourceType(new TsHttpSourceFactory());
+        plugin.AddSourceType(new UdpSourceFactory());
     }
 }

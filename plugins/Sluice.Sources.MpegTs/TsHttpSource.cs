@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Sluice.Media.MpegTs;
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Streams;
+using Sluice.Media.Timeline;
 
 namespace Sluice.Sources.MpegTs;
 

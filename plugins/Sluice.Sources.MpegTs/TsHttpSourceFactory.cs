@@ -1,5 +1,5 @@
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.MpegTs;
 
@@ -22,29 +22,27 @@ internal sealed class TsHttpSourceFactory : IMediaSourceFactory
         _ => false,
     };
 
-    public string? Validate(SourceContext context)
-    {
-        try
-        {
-            _ = TsHttpSettings.From(context);
-            return null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
-        }
-    }
+    public void Validate(SourceContext context) => TsHttpSettings.Bind(context);
 
-    public IMediaSource Create(SourceContext context) => new TsHttpSource(TsHttpSettings.From(context), context.Logger);
+    public IMediaSource Create(SourceContext context) =>
+        new TsHttpSource(TsHttpSettings.Bind(context) ?? throw new ArgumentException($"invalid input '{context.Spec}' (validate the configuration first)"), context.Logger);
 }
 
 /// <summary>What one HTTP MPEG-TS input needs: the real URL and its timeouts.</summary>
 internal sealed record TsHttpSettings(Uri Url, TimeSpan ConnectTimeout)
 {
-    public static TsHttpSettings From(SourceContext context)
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The settings of an input; a bad option is reported where it was written and gives null.</summary>
+    public static TsHttpSettings? Bind(SourceContext context)
     {
         // The query belongs to the remote server: only the input line's options are ours.
-        var options = SourceOptions.From(context, includeQuery: false);
+        var connectTimeout = DefaultConnectTimeout;
+        if (context.Option("connect_timeout") is { } option)
+        {
+            if (option.PositiveDuration(context.Diagnostics, 0, "a connect timeout", TimeSpan.FromHours(1)) is not { } t) return null;
+            connectTimeout = t;
+        }
         var builder = new UriBuilder(context.Url);
         builder.Scheme = context.Url.Scheme.ToLowerInvariant() switch
         {
@@ -52,6 +50,6 @@ internal sealed record TsHttpSettings(Uri Url, TimeSpan ConnectTimeout)
             _ => "http",
         };
         if (context.Url.IsDefaultPort) builder.Port = -1;
-        return new TsHttpSettings(builder.Uri, options.GetSeconds("connect_timeout", TimeSpan.FromSeconds(10)));
+        return new TsHttpSettings(builder.Uri, connectTimeout);
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using Sluice.Media.Streams;
-using Sluice.Sources.Shared;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.MpegTs;
 
@@ -17,16 +17,39 @@ internal sealed record UdpSettings(IPAddress Address, int Port, string? Interfac
 
     public bool IsMulticast => IsMulticastAddress(Address);
 
-    public static UdpSettings From(SourceContext context)
+    public const long MinReceiveBuffer = 64 * 1024;
+    public const long MaxReceiveBuffer = 256 << 20;
+
+    /// <summary>The settings of an input; problems are reported where they were written and give null.</summary>
+    public static UdpSettings? Bind(SourceContext context)
     {
-        var options = SourceOptions.From(context, includeQuery: true);
+        var diag = context.Diagnostics;
+        var ok = true;
         var host = context.Url.Host.Trim('[', ']');
         if (host.Length == 0 || !IPAddress.TryParse(host, out var address))
-            throw new FormatException($"{context.UrlText}: expected udp://ADDRESS:PORT with an IP address (0.0.0.0 listens on all)");
+        {
+            context.Error($"{context.Spec}: expected udp://ADDRESS:PORT with an IP address (0.0.0.0 listens on all)");
+            address = IPAddress.Any;
+            ok = false;
+        }
         if (context.Url.Port is <= 0 or > 65535)
-            throw new FormatException($"{context.UrlText}: a port is required (udp://ADDRESS:PORT)");
-        var buffer = options.GetInt("buffer", DefaultReceiveBuffer, 64 * 1024, 256 << 20);
-        return new UdpSettings(address, context.Url.Port, options.Get("iface") ?? options.Get("interface"), buffer);
+        {
+            context.Error($"{context.Spec}: a port is required (udp://ADDRESS:PORT)");
+            ok = false;
+        }
+        var buffer = (int)DefaultReceiveBuffer;
+        if (context.OptionOrQuery("buffer") is { } b)
+        {
+            if (b.Size(diag, 0, "a receive buffer size") is not { } size) ok = false;
+            else if (size is < MinReceiveBuffer or > MaxReceiveBuffer)
+            {
+                diag.Error(b.Location, $"option buffer={b.Arguments[0].Value}: expected a size from 64K to 256M");
+                ok = false;
+            }
+            else buffer = (int)size;
+        }
+        var iface = context.OptionOrQuery("iface") ?? context.OptionOrQuery("interface");
+        return ok ? new UdpSettings(address!, context.Url.Port, iface?.Arguments[0].Value, buffer) : null;
     }
 
     public static bool IsMulticastAddress(IPAddress address) => address.AddressFamily switch

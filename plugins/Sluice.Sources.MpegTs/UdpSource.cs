@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Sluice.Media.MpegTs;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.MpegTs;
 

@@ -1,4 +1,4 @@
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Sources.MpegTs;
 
@@ -9,18 +9,8 @@ internal sealed class UdpSourceFactory : IMediaSourceFactory
 
     public IReadOnlyList<string> Schemes { get; } = ["udp"];
 
-    public string? Validate(SourceContext context)
-    {
-        try
-        {
-            _ = UdpSettings.From(context);
-            return null;
-        }
-        catch (FormatException e)
-        {
-            return e.Message;
-        }
-    }
+    public void Validate(SourceContext context) => UdpSettings.Bind(context);
 
-    public IMediaSource Create(SourceContext context) => new UdpSource(UdpSettings.From(context), context.Logger);
+    public IMediaSource Create(SourceContext context) =>
+        new UdpSource(UdpSettings.Bind(context) ?? throw new ArgumentException($"invalid input '{context.Spec}' (validate the configuration first)"), context.Logger);
 }

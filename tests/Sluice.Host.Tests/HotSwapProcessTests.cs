@@ -15,7 +15,7 @@ public sealed class HotSwapProcessTests
     public async Task Replacing_a_sink_plugin_under_load_loses_no_event_and_collects_the_old_context()
     {
         var work = Directory.CreateTempSubdirectory("sluice-swap-").FullName;
-        var plugins = PluginFolder.CopyOf(work, "Sluice.Sinks.Log");
+        var plugins = PluginsDirectory.CopyOf(work, "Sluice.Sinks.Log");
         await using var host = await SluiceProcess.StartAsync(
             "notify audit { sink log://audit.jsonl; only event=swap_probe; }\n", pluginsDir: plugins, workDir: work);
 

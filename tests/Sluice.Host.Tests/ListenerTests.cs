@@ -23,7 +23,7 @@ public sealed class ListenerTests
     [Fact]
     public async Task Several_http_directives_open_several_listeners()
     {
-        var second = FreePort.Next();
+        var second = FreePort.Tcp();
         await using var host = await SluiceProcess.StartAsync($"http 127.0.0.1:{{PORT}};\nhttp 127.0.0.1:{second};\n");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second}") };
         using var r = await client.GetAsync("/api/v1/server");

@@ -90,7 +90,7 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Udp_source_plays_and_its_silence_and_return_are_events()
     {
-        var port = FreePort.Next();
+        var port = FreePort.Tcp();
         await using var host = await SluiceProcess.StartAsync($$"""
             stream udp1 { input udp://127.0.0.1:{{port}}; source_timeout 4; }
             notify streams { sink log://events.jsonl; only media=udp1; }
@@ -125,7 +125,7 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Input_failover_switches_to_the_backup_and_back()
     {
-        var port = FreePort.Next();
+        var port = FreePort.Tcp();
         await using var host = await SluiceProcess.StartAsync($$"""
             stream fo { input udp://127.0.0.1:{{port}}; input fake://fo; source_timeout 2; }
             notify streams { sink log://events.jsonl; only media=fo; }

@@ -49,7 +49,7 @@ public sealed class ReloadTests
     public async Task Reload_opens_and_closes_http_listeners()
     {
         await using var host = await SluiceProcess.StartAsync("http 127.0.0.1:{PORT};\n");
-        var second = FreePort.Next();
+        var second = FreePort.Tcp();
         var text = await File.ReadAllTextAsync(host.ConfigPath);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second}"), Timeout = TimeSpan.FromSeconds(5) };
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Media.Tests;
 

@@ -108,10 +108,10 @@ public class NotifyConfigSectionTests
     }
 
     [Fact]
-    public void A_sink_timeout_option_sets_the_delivery_deadline_with_room_to_spare()
+    public void A_sink_timeout_option_is_the_sinks_own_and_passed_on_untouched()
     {
         var b = Conf.Valid("notify h { sink collect://h; timeout 2s; }", _contributions).Blocks.Single();
-        Assert.Equal(TimeSpan.FromSeconds(7), b.DeliveryTimeout);
-        Assert.Equal("timeout", b.SinkOptions.Single().Name);
+        var option = Assert.Single(b.SinkOptions);
+        Assert.Equal(("timeout", "2s"), (option.Name, option.Arguments.Single().Value));
     }
 }

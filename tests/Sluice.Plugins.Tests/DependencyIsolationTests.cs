@@ -50,9 +50,13 @@ public sealed class DependencyIsolationTests : IDisposable
         await manager.LoadAllAsync();
 
         Assert.Equal(PluginState.Loaded, manager.Plugins.Single().State);
-        var run = manager.All<Func<string, string>>().Single();
-        Assert.Equal("42", run("return 40 + 2"));
-        Assert.Equal("Lua 5.4", run("return _VERSION"));
+        var factory = manager.All<IEventSinkFactory>().Single();
+        foreach (var script in (string[])["return 40 + 2", "return _VERSION"])
+        {
+            await using var sink = factory.Create(_folder.Services.SinkContext("native-lua://" + script));
+            await sink.DeliverAsync([new SluiceEvent("x", "1", 0, "srv", EventLevel.Info)], CancellationToken.None);
+        }
+        Assert.Equal(["42", "Lua 5.4"], _folder.Services.Delivered);
     }
 
     [Fact]

@@ -141,6 +141,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         public string Name => "core";
         public string SpecForms => "core://";
         public bool Claims(string spec) => spec.StartsWith("core://", StringComparison.Ordinal);
+        public void Validate(SinkContext context) { }
         public IEventSink Create(SinkContext context) => throw new InvalidOperationException("not used by these tests");
     }
 }

@@ -36,12 +36,12 @@ public sealed class SharedAssemblyPolicyTests
         var builder = new PluginBuilder(
             new() { Name = "late", EntryAssembly = "late.dll", AbstractionsVersion = "1.0.0" },
             new Support.TestServices(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        builder.Add("during Configure");
+        var during = new CollectingSinkFactory("during");
+        builder.AddSinkType(during);
         builder.Seal();
 
-        var error = Assert.Throws<InvalidOperationException>(() => builder.Add("later"));
+        var error = Assert.Throws<InvalidOperationException>(() => builder.AddSinkType(new CollectingSinkFactory("later")));
         Assert.Equal("late: contributions are accepted only during Configure", error.Message);
-        Assert.Equal(["during Configure"], builder.Contributions.Of<string>());
-        Assert.Empty(builder.Contributions.Of<IEventSinkFactory>());
+        Assert.Equal([during], builder.Contributions.Of<IEventSinkFactory>());
     }
 }

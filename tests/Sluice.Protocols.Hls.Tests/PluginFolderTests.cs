@@ -2,7 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Tests.Support;
 
 namespace Sluice.Protocols.Hls.Tests;
@@ -13,7 +13,7 @@ public sealed class PluginFolderTests(HlsFixture fixture)
     [Fact]
     public void The_build_folder_has_a_manifest_and_no_copy_of_the_shared_assemblies()
     {
-        var folder = PluginFolderLoader.BuildFolder("Sluice.Protocols.Hls");
+        var folder = PluginFolder.BuildFolderOf("Sluice.Protocols.Hls");
         var manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(Path.Combine(folder, "plugin.json")))!;
         Assert.Equal("Sluice.Protocols.Hls", manifest.Name);
         Assert.Equal("Sluice.Protocols.Hls.dll", manifest.EntryAssembly);
@@ -37,7 +37,7 @@ public sealed class PluginFolderTests(HlsFixture fixture)
     [MethodImpl(MethodImplOptions.NoInlining)]
     private async Task<WeakReference> ServeFromFolderAsync()
     {
-        var (context, _, plugin) = PluginFolderLoader.Load(PluginFolderLoader.BuildFolder("Sluice.Protocols.Hls"));
+        var (context, _, plugin) = PluginFolder.Load(PluginFolder.BuildFolderOf("Sluice.Protocols.Hls"));
         Assert.NotSame(typeof(HlsPlugin).Assembly, plugin.GetType().Assembly);
         var host = await PluginHost.StartAsync(plugin, new Dictionary<Type, object>
         {

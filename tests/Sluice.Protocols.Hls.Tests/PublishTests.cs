@@ -24,7 +24,7 @@ public sealed class PublishTests(HlsFixture fixture)
             else await Task.Delay(200);
         }
         Assert.NotNull(playlist);
-        var session = fixture.Sessions.All.Last(s => s.Kind == Sluice.Media.Streams.SessionKind.Publish && s.Media == "live/pub1");
+        var session = fixture.Sessions.All.Last(s => s.Kind == Sluice.Abstractions.Streams.SessionKind.Publish && s.Media == "live/pub1");
         Assert.False(session.Closed);
 
         var segment = await fixture.Host.Client.GetByteArrayAsync("/live/pub1/" + playlist.Segments[0].Uri);

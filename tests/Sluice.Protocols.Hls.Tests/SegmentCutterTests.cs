@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 using Sluice.Protocols.Hls.Live;
 using Sluice.Protocols.Hls.Tests.Support;

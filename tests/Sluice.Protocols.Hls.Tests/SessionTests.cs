@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Tests.Support;
 
 namespace Sluice.Protocols.Hls.Tests;

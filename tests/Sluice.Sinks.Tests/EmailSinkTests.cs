@@ -8,7 +8,7 @@ namespace Sluice.Sinks.Tests;
 
 public sealed class EmailSinkTests : IDisposable
 {
-    private readonly IEventSinkFactory _factory = TestPluginBuilder.FactoryOf(new EmailSinkPlugin());
+    private readonly IEventSinkFactory _factory = TestPluginBuilder.SinkTypeOf(new EmailSinkPlugin());
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -24,7 +24,7 @@ public sealed class EmailSinkTests : IDisposable
         var context = Context($"smtp://127.0.0.1:{smtp.Port}", _dir.Path,
             [Opt("from", "Sluice <sluice@streamer1.my.cdn>"), Opt("to", "admin@my.cdn,ops@my.cdn")]);
         Assert.True(_factory.Claims(context.Spec));
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         await using var sink = _factory.Create(context);
         await sink.DeliverAsync(TwoEvents(), CancellationToken.None);
 
@@ -51,7 +51,7 @@ public sealed class EmailSinkTests : IDisposable
         File.WriteAllText(_dir.File("mail.hbs"), "Lost sources on {{server}}:\n{{#each events}}- {{media}} ({{reason}}) at {{time}}\n{{/each}}Ünïcode ok\n");
         var context = Context($"smtp://127.0.0.1:{smtp.Port}", _dir.Path,
             [Opt("to", "admin@my.cdn"), Opt("subject", "{{count}} streams down on {{server}}"), Opt("template", "mail.hbs")]);
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         await using var sink = _factory.Create(context);
         await sink.DeliverAsync(TwoEvents(), CancellationToken.None);
 

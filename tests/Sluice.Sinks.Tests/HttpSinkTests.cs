@@ -12,7 +12,7 @@ namespace Sluice.Sinks.Tests;
 
 public sealed class HttpSinkTests : IDisposable
 {
-    private readonly IEventSinkFactory _factory = TestPluginBuilder.FactoryOf(new HttpSinkPlugin());
+    private readonly IEventSinkFactory _factory = TestPluginBuilder.SinkTypeOf(new HttpSinkPlugin());
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -32,7 +32,7 @@ public sealed class HttpSinkTests : IDisposable
         await using var receiver = await HttpReceiver.StartAsync();
         var context = Context($"{receiver.BaseUrl}/notify.php?token=abc", _dir.Path,
             [Opt("client", "cdn one"), Opt("timeout", "5")], signKey: "s3cret");
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         await using var sink = _factory.Create(context);
 
         var first = Batch(Event("stream_started", "cam1", new EventField("ip", "10.0.0.1")), Event("source_closed", "cam2"));
@@ -120,6 +120,13 @@ public sealed class HttpSinkTests : IDisposable
         await using var receiver = await HttpReceiver.StartAsync(port: port);
         await sink.DeliverAsync(batch, CancellationToken.None);
         Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public void The_delivery_timeout_it_declares_is_its_own_timeout_plus_room_to_report_it()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(7), _factory.DeliveryTimeout(Context("http://localhost/n", _dir.Path, [Opt("timeout", "2s")])));
+        Assert.Equal(TimeSpan.FromSeconds(15), _factory.DeliveryTimeout(Context("http://localhost/n", _dir.Path)));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Sluice.Sinks.Tests;
 
 public sealed class JsSinkTests : IDisposable
 {
-    private readonly IEventSinkFactory _factory = TestPluginBuilder.FactoryOf(new JsSinkPlugin());
+    private readonly IEventSinkFactory _factory = TestPluginBuilder.SinkTypeOf(new JsSinkPlugin());
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -37,7 +37,7 @@ public sealed class JsSinkTests : IDisposable
         var context = Context(name, _dir.Path, [Opt("from", "sluice@streamer1.my.cdn"), Opt("to", "admin@my.cdn, ops@my.cdn"),
             Opt("via", $"smtp://127.0.0.1:{smtp.Port}")]);
         Assert.True(_factory.Claims(context.Spec));
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         await using var sink = _factory.Create(context);
         await Deliver(sink, events: 2);
 

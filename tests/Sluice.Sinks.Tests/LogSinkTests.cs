@@ -9,7 +9,7 @@ namespace Sluice.Sinks.Tests;
 
 public sealed class LogSinkTests : IDisposable
 {
-    private readonly IEventSinkFactory _factory = TestPluginBuilder.FactoryOf(new LogSinkPlugin());
+    private readonly IEventSinkFactory _factory = TestPluginBuilder.SinkTypeOf(new LogSinkPlugin());
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -18,7 +18,7 @@ public sealed class LogSinkTests : IDisposable
     public async Task Appends_one_json_object_per_line_relative_to_the_config_folder()
     {
         var context = Context("log://logs/events.log", _dir.Path);
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         var batch = Batch(Event("stream_started", "cam1", new EventField("ip", "10.0.0.1")), Event("source_closed", "cam2"));
         await using (var sink = _factory.Create(context))
         {

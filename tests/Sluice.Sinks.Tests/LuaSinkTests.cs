@@ -22,7 +22,7 @@ public sealed class LuaSinkTests : IDisposable
         mail.send({from = args.from, to = args.to, subject = "Source lost", body = body})
         """;
 
-    private readonly IEventSinkFactory _factory = TestPluginBuilder.FactoryOf(new LuaSinkPlugin());
+    private readonly IEventSinkFactory _factory = TestPluginBuilder.SinkTypeOf(new LuaSinkPlugin());
     private readonly TempFolder _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -44,7 +44,7 @@ public sealed class LuaSinkTests : IDisposable
             [Opt("only", "event=stream_stopped,source_lost"), Opt("from", "flussonic@streamer1.my.cdn"), Opt("to", "admin@my.cdn"),
              Opt("via", $"smtp://127.0.0.1:{smtp.Port}")]);
         Assert.True(_factory.Claims(context.Spec));
-        Assert.Empty(Validate(_factory, context).All);
+        Assert.Empty(Validate(_factory, context).Items);
         await using var sink = _factory.Create(context);
 
         await sink.DeliverAsync(Batch(Event("source_lost", "cam1"), Event("stream_stopped", "news")), CancellationToken.None);

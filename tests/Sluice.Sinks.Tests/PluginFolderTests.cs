@@ -22,7 +22,7 @@ public sealed class PluginFolderTests : IDisposable
     [InlineData("Sluice.Sinks.Email", "email")]
     public void Each_plugin_folder_has_a_manifest_and_no_copy_of_the_contracts(string plugin, string sinkType)
     {
-        var folder = PluginFolderLoader.BuildFolder(plugin);
+        var folder = PluginFolder.BuildFolderOf(plugin);
         var manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(Path.Combine(folder, "plugin.json")))!;
         Assert.Equal(plugin, manifest.Name);
         Assert.Equal(plugin + ".dll", manifest.EntryAssembly);
@@ -35,7 +35,7 @@ public sealed class PluginFolderTests : IDisposable
     [Fact]
     public async Task The_lua_plugin_runs_a_script_from_its_own_folder_with_its_native_library_and_unloads()
     {
-        var folder = PluginFolderLoader.BuildFolder("Sluice.Sinks.Lua");
+        var folder = PluginFolder.BuildFolderOf("Sluice.Sinks.Lua");
         Assert.True(File.Exists(Path.Combine(folder, "runtimes", "linux-x64", "native", "liblua54.so")));
         await using var receiver = await HttpReceiver.StartAsync();
         File.WriteAllText(_dir.File("hello.lua"), "http.post(args.url, json.encode({ n = #events, media = events[1].media }))\n");
@@ -51,7 +51,7 @@ public sealed class PluginFolderTests : IDisposable
     [Fact]
     public async Task The_javascript_plugin_finds_its_worker_in_its_own_folder()
     {
-        var folder = PluginFolderLoader.BuildFolder("Sluice.Sinks.JavaScript");
+        var folder = PluginFolder.BuildFolderOf("Sluice.Sinks.JavaScript");
         Assert.True(File.Exists(Path.Combine(folder, "worker.js")));
         await using var receiver = await HttpReceiver.StartAsync();
         File.WriteAllText(_dir.File("hello.js"), "await http.post(args.url, json.encode({ n: events.length, media: events[0].media }));\n");
@@ -67,7 +67,7 @@ public sealed class PluginFolderTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private async Task<WeakReference> RunScriptFromFolder(string folder, string script, string url)
     {
-        var (context, _, plugin) = PluginFolderLoader.Load(folder);
+        var (context, _, plugin) = PluginFolder.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
         var factory = Assert.Single(builder.SinkTypes);
@@ -82,7 +82,7 @@ public sealed class PluginFolderTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LoadAndCheckName(string folder, string sinkType)
     {
-        var (context, _, plugin) = PluginFolderLoader.Load(folder);
+        var (context, _, plugin) = PluginFolder.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
         Assert.Equal(sinkType, Assert.Single(builder.SinkTypes).Name);

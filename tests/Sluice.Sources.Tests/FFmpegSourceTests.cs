@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -12,7 +12,7 @@ public sealed class FFmpegSourceTests(MediaFiles media)
     public async Task An_hls_playlist_served_by_kestrel_is_read_by_ffmpeg_until_its_end()
     {
         await using var server = await HttpFileServer.StartAsync(media.Folder);
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         await using var source = Create(Context($"hls://{server.Authority}/hls/index.m3u8"));
 
         await source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
@@ -33,7 +33,7 @@ public sealed class FFmpegSourceTests(MediaFiles media)
         await using var server = await HttpFileServer.StartAsync(media.Folder);
         await using var source = Create(Context($"hls://{server.Authority}/hls/missing.m3u8"));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
 
         Assert.Contains("ffmpeg exited with code", error.Message);
         Assert.Contains("404", error.Message);
@@ -43,7 +43,7 @@ public sealed class FFmpegSourceTests(MediaFiles media)
     public async Task An_rtmp_stream_is_pulled_from_a_real_rtmp_server()
     {
         // ffmpeg itself serves RTMP here: in listen mode it waits for one player and sends it the clip three times.
-        var port = FreePorts.Tcp();
+        var port = FreePort.Tcp();
         var url = $"rtmp://127.0.0.1:{port}/live/cam";
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = true, RedirectStandardError = true };
         foreach (var a in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "2", "-i", media.ClipTs,
@@ -53,7 +53,7 @@ public sealed class FFmpegSourceTests(MediaFiles media)
         _ = server.StandardError.ReadToEndAsync();
         try
         {
-            var output = new CollectingOutput();
+            var output = new CollectingSourceOutput();
             for (var attempt = 1; ; attempt++)
             {
                 // Like the stream registry, retry while the server is still starting to listen.
@@ -85,9 +85,9 @@ public sealed class FFmpegSourceTests(MediaFiles media)
     [Fact]
     public async Task An_rtsp_camera_that_refuses_the_connection_is_an_error_from_ffmpeg()
     {
-        await using var source = Create(Context($"rtsp://127.0.0.1:{FreePorts.Tcp()}/stream1"));
+        await using var source = Create(Context($"rtsp://127.0.0.1:{FreePort.Tcp()}/stream1"));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20)));
 
         Assert.Contains("Connection refused", error.Message);
     }

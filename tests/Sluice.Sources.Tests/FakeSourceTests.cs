@@ -1,5 +1,5 @@
 using Xunit.Abstractions;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -11,7 +11,7 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
     [Fact]
     public async Task Fake_source_delivers_h264_640x360_and_aac_in_real_time_with_a_keyframe_every_two_seconds()
     {
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context("fake://demo"));
 
         await RunUntilAsync(source, output, o => o.VideoSeconds() >= 4.2, TimeSpan.FromSeconds(25), "4.2 s of fake video");
@@ -35,7 +35,7 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
         Assert.NotEmpty(output.FramesOf(CodecId.Aac));
 
         var (media, wall) = Pace(frames);
-        log.WriteLine($"fake: {media:0.000} s of media in {wall:0.000} s wall (ratio {media / wall:0.000}), first frame after {frames[0].Wall.TotalMilliseconds:0} ms, {keyframes.Count} keyframes");
+        log.WriteLine($"fake: {media:0.000} s of media in {wall:0.000} s wall (ratio {media / wall:0.000}), first frame after {frames[0].At.TotalMilliseconds:0} ms, {keyframes.Count} keyframes");
         // Never faster than real time; slower only by what a loaded machine adds (the suite runs projects in parallel).
         Assert.InRange(media / wall, 0.5, 1.15);
     }
@@ -43,7 +43,7 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
     [Fact]
     public async Task Fake_source_options_set_picture_size_and_frame_rate()
     {
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context("fake://small?size=320x240&fps=10", options: new Dictionary<string, string> { ["bitrate"] = "300k" }));
 
         await RunUntilAsync(source, output, o => o.FramesOf(CodecId.H264).Count >= 5, TimeSpan.FromSeconds(20), "5 small frames");
@@ -61,17 +61,21 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
     [InlineData("bitrate=fast")]
     public void Bad_fake_options_are_reported_at_configuration_time(string option)
     {
-        var context = Context($"fake://bad?{option}");
-        var error = FactoryFor(context.UrlText).Validate(context);
-        Assert.NotNull(error);
-        Assert.Contains(option.Split('=')[0], error);
+        var error = Assert.Single(Check(Context($"fake://bad?{option}")).Errors);
+        Assert.Contains(option.Split('=')[0], error.Message);
+
+        // Written on the input line, the error points at the option itself.
+        var (key, value) = (option.Split('=')[0], option.Split('=')[1]);
+        var onLine = Context("fake://bad", options: new Dictionary<string, string> { [key] = value });
+        var located = Assert.Single(Check(onLine).Errors);
+        Assert.Equal(onLine.Options.Single().Location, located.Location);
     }
 
     [Fact]
     public async Task Cancelling_the_source_kills_its_ffmpeg_child()
     {
         var marker = "kill" + Guid.NewGuid().ToString("N")[..8];
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context($"fake://{marker}"));
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => source.RunAsync(output, stop.Token));
@@ -89,7 +93,7 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
     public async Task Disposing_a_running_source_kills_its_ffmpeg_child_and_ends_the_run()
     {
         var marker = "dispose" + Guid.NewGuid().ToString("N")[..8];
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context($"fake://{marker}"));
         var run = Task.Run(() => source.RunAsync(output, CancellationToken.None));
         await output.WaitUntilAsync(o => o.Frames.Count > 0, TimeSpan.FromSeconds(15), "first frame");
@@ -106,7 +110,7 @@ public sealed class FakeSourceTests(ITestOutputHelper log)
     public async Task A_missing_ffmpeg_is_a_clear_error()
     {
         var source = Create(Context("fake://x", options: new Dictionary<string, string> { ["ffmpeg"] = "/nonexistent/ffmpeg" }));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None));
         Assert.Contains("/nonexistent/ffmpeg", error.Message);
     }
 }

@@ -1,6 +1,6 @@
 using Xunit.Abstractions;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -15,7 +15,7 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
     [Fact]
     public async Task A_ts_file_relative_to_the_config_folder_plays_in_real_time_and_loops_with_increasing_timestamps()
     {
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context("file://clip.ts", configDirectory: media.Folder));
 
         await RunUntilAsync(source, output, o => o.VideoSeconds() >= 2.6, TimeSpan.FromSeconds(15), "three passes of a 1 s file");
@@ -29,7 +29,7 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
     [Fact]
     public async Task An_mp4_file_is_remuxed_by_ffmpeg_and_loops_with_increasing_timestamps()
     {
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context("file://" + media.ClipMp4));
 
         await RunUntilAsync(source, output, o => o.VideoSeconds() >= 2.6, TimeSpan.FromSeconds(15), "three passes of a 1 s mp4");
@@ -43,21 +43,16 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
     [Fact]
     public async Task A_missing_file_is_reported_with_its_path()
     {
-        var warnings = new List<string>();
-        var plain = Context("file://vod/none.mp4", configDirectory: media.Folder);
-        var context = new SourceContext
-        {
-            StreamName = plain.StreamName, Url = plain.Url, UrlText = plain.UrlText,
-            ConfigDirectory = plain.ConfigDirectory, Warn = warnings.Add,
-        };
-        var factory = FactoryFor(context.UrlText);
+        var context = Context("file://vod/none.mp4", configDirectory: media.Folder);
+        var factory = FactoryFor(context.Spec);
         var expected = Path.Combine(media.Folder, "vod", "none.mp4");
 
         // Not a configuration error (the file may arrive later): a warning at check time, a failure when played.
-        Assert.Null(factory.Validate(context));
-        Assert.Contains(warnings, w => w.Contains(expected));
+        var reported = Check(context);
+        Assert.Empty(reported.Errors);
+        Assert.Contains(reported.Warnings, w => w.Message.Contains(expected) && w.Location == context.Location);
         await using var source = factory.Create(context);
-        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None));
         Assert.Contains(expected, error.Message);
     }
 
@@ -68,7 +63,7 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
         await File.WriteAllBytesAsync(path, new byte[188 * 50]);
         await using var source = Create(Context("file://" + path));
         var error = await Assert.ThrowsAsync<InvalidDataException>(
-            () => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+            () => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Contains("no H.264", error.Message);
     }
 
@@ -90,13 +85,13 @@ public sealed class FileSourceTests(MediaFiles media, ITestOutputHelper log)
         await using var source = Create(Context("file://" + path));
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(
-            () => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+            () => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Contains("too short", error.Message);
     }
 
     /// <summary>Three or more passes: each track announced once, DTS increasing with one frame step, also across the loop point.</summary>
-    private static void AssertLoopedSmoothly(CollectingOutput output)
+    private static void AssertLoopedSmoothly(CollectingSourceOutput output)
     {
         Assert.Empty(output.Violations);
         Assert.Equal(1, output.ConnectedCount);

@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text.Json;
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -20,7 +20,7 @@ public sealed class PluginFolderTests(MediaFiles media)
     [InlineData("Sluice.Sources.Fake", "fake://f")]
     public void Each_plugin_folder_has_a_manifest_no_copy_of_the_shared_assemblies_and_registers_its_sources(string plugin, string urls)
     {
-        var folder = PluginFolderLoader.BuildFolder(plugin);
+        var folder = PluginFolder.BuildFolderOf(plugin);
         var manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(Path.Combine(folder, "plugin.json")))!;
         Assert.Equal(plugin, manifest.Name);
         Assert.False(string.IsNullOrWhiteSpace(manifest.Description));
@@ -34,9 +34,9 @@ public sealed class PluginFolderTests(MediaFiles media)
     public async Task The_mpegts_plugin_loaded_from_its_folder_reads_a_stream_and_unloads()
     {
         await using var server = await HttpFileServer.StartAsync(media.Folder);
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
 
-        var weak = await RunFromFolderAsync(PluginFolderLoader.BuildFolder("Sluice.Sources.MpegTs"), $"tshttp://{server.Authority}/clip.ts", output);
+        var weak = await RunFromFolderAsync(PluginFolder.BuildFolderOf("Sluice.Sources.MpegTs"), $"tshttp://{server.Authority}/clip.ts", output);
 
         Assert.Empty(output.Violations);
         Assert.Equal((int)(MediaFiles.Fps * MediaFiles.ClipSeconds), output.FramesOf(CodecId.H264).Count);
@@ -46,21 +46,21 @@ public sealed class PluginFolderTests(MediaFiles media)
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LoadAndCheckClaims(string folder, string[] urls)
     {
-        var (context, _, plugin) = PluginFolderLoader.Load(folder);
+        var (context, _, plugin) = PluginFolder.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        foreach (var url in urls) Assert.Single(builder.Of<IMediaSourceFactory>(), f => f.Claims(new Uri(url)));
+        foreach (var url in urls) Assert.Single(builder.SourceTypes, f => f.Claims(new Uri(url)));
         context.Unload();
         return new WeakReference(context);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<WeakReference> RunFromFolderAsync(string folder, string url, CollectingOutput output)
+    private static async Task<WeakReference> RunFromFolderAsync(string folder, string url, CollectingSourceOutput output)
     {
-        var (context, _, plugin) = PluginFolderLoader.Load(folder);
+        var (context, _, plugin) = PluginFolder.Load(folder);
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        var factory = Assert.Single(builder.Of<IMediaSourceFactory>(), f => f.Claims(new Uri(url)));
+        var factory = Assert.Single(builder.SourceTypes, f => f.Claims(new Uri(url)));
         Assert.Equal(context, AssemblyLoadContext.GetLoadContext(factory.GetType().Assembly));
         Assert.Same(typeof(IMediaSourceFactory).Assembly, factory.GetType().GetInterface(nameof(IMediaSourceFactory))!.Assembly);
         await using (var source = factory.Create(Context(url)))

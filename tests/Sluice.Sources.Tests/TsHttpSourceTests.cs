@@ -1,5 +1,5 @@
 using System.Net.Http;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -14,7 +14,7 @@ public sealed class TsHttpSourceTests(MediaFiles media)
     public async Task An_http_mpegts_body_is_demuxed_and_its_end_ends_the_input(string pattern)
     {
         await using var server = await HttpFileServer.StartAsync(media.Folder);
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         await using var source = Create(Context(string.Format(pattern, server.Authority)));
 
         await source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -32,7 +32,7 @@ public sealed class TsHttpSourceTests(MediaFiles media)
     public async Task A_non_2xx_answer_is_an_error_naming_the_status()
     {
         await using var server = await HttpFileServer.StartAsync(media.Folder);
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         await using var source = Create(Context($"tshttp://{server.Authority}/status/503"));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
@@ -45,7 +45,7 @@ public sealed class TsHttpSourceTests(MediaFiles media)
     public async Task Random_bytes_never_crash_the_source_and_yield_no_frames()
     {
         await using var server = await HttpFileServer.StartAsync(media.Folder);
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         await using var source = Create(Context($"tshttp://{server.Authority}/garbage.ts"));
 
         await source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
@@ -58,9 +58,9 @@ public sealed class TsHttpSourceTests(MediaFiles media)
     [Fact]
     public async Task A_refused_connection_fails_quickly()
     {
-        var port = FreePorts.Tcp();
+        var port = FreePort.Tcp();
         await using var source = Create(Context($"tshttp://127.0.0.1:{port}/x.ts"));
-        await Assert.ThrowsAsync<HttpRequestException>(() => source.RunAsync(new CollectingOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAsync<HttpRequestException>(() => source.RunAsync(new CollectingSourceOutput(), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
 
@@ -14,8 +14,8 @@ public sealed class UdpSourceTests(MediaFiles media)
     [InlineData(true)]
     public async Task Unicast_datagrams_are_demuxed_until_cancelled(bool rtp)
     {
-        var port = FreePorts.Udp();
-        var output = new CollectingOutput();
+        var port = FreePort.Udp();
+        var output = new CollectingSourceOutput();
         var source = Create(Context($"udp://127.0.0.1:{port}"));
         using var stop = new CancellationTokenSource();
         var sender = SendLoopAsync(new IPEndPoint(IPAddress.Loopback, port), null, rtp, stop.Token);
@@ -35,9 +35,9 @@ public sealed class UdpSourceTests(MediaFiles media)
     {
         // The loopback interface of this machine delivers multicast when the group is joined on
         // 127.0.0.1 and the sender sends through 127.0.0.1 with TTL 0 (nothing leaves the host).
-        var port = FreePorts.Udp();
+        var port = FreePort.Udp();
         var group = IPAddress.Parse($"239.255.{Random.Shared.Next(1, 250)}.{Random.Shared.Next(1, 250)}");
-        var output = new CollectingOutput();
+        var output = new CollectingSourceOutput();
         var source = Create(Context($"udp://{group}:{port}?iface=127.0.0.1"));
         using var stop = new CancellationTokenSource();
         var sender = SendLoopAsync(new IPEndPoint(group, port), IPAddress.Loopback, rtp: false, stop.Token);
@@ -56,8 +56,7 @@ public sealed class UdpSourceTests(MediaFiles media)
     [InlineData("udp://239.1.1.1:1234?buffer=12")]
     public void Bad_udp_inputs_are_reported_at_configuration_time(string url)
     {
-        var context = Context(url);
-        Assert.NotNull(FactoryFor(url).Validate(context));
+        Assert.NotEmpty(Check(Context(url)).Errors);
     }
 
     /// <summary>

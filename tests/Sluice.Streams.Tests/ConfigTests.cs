@@ -27,7 +27,9 @@ public sealed class ConfigTests
         var o = r.Configuration!.Get<StreamsOptions>()!;
         var tv = o.Streams[0];
         Assert.Equal((StreamKind.Stream, 2, TimeSpan.FromSeconds(10)), (tv.Kind, tv.Inputs.Count, tv.SourceTimeout));
-        Assert.Equal("200ms", tv.Inputs[0].OptionMap["latency"]);
+        var latency = tv.Inputs[0].Options.Single(o => o.Name == "latency");
+        Assert.Equal("200ms", latency.Arguments.Single().Value);
+        Assert.True(latency.Location.Column > tv.Inputs[0].Location.Column, "the option is located after its URL");
         Assert.Equal("test://old", tv.Inputs[1].UrlText);
         var news = o.Streams[1];
         Assert.Equal((StreamKind.OnDemand, TimeSpan.FromSeconds(45), TimeSpan.FromMilliseconds(2500), (int?)3),

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Sluice.Media.Buffers;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Buffers;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 using Sluice.Streams.Tests.Support;
 using Xunit.Abstractions;
 

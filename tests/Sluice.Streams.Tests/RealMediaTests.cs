@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Streams.Tests.Support;
 
 namespace Sluice.Streams.Tests;
@@ -21,7 +21,10 @@ public sealed class RealMediaTests
 
         public string Name => "tsfile";
         public IReadOnlyList<string> Schemes { get; } = ["tsfile"];
-        public string? Validate(SourceContext context) => File.Exists(context.Url.LocalPath) ? null : $"no file {context.Url.LocalPath}";
+        public void Validate(SourceContext context)
+        {
+            if (!File.Exists(context.Url.LocalPath)) context.Error($"no file {context.Url.LocalPath}");
+        }
         public IMediaSource Create(SourceContext context) => new Source(this, context.Url.LocalPath);
 
         private sealed class Source(TsFileFactory factory, string path) : IMediaSource

@@ -13,7 +13,7 @@ using Sluice.Host.Logging;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
 using Sluice.Host.Streams;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Streams.Tests.Support;
 
 namespace Sluice.Streams.Tests;
@@ -27,6 +27,7 @@ public sealed class RouterAndHostTests
         public string Name => "keep";
         public string SpecForms => "keep://NAME";
         public bool Claims(string spec) => spec.StartsWith("keep://", StringComparison.Ordinal);
+        public void Validate(SinkContext context) { }
         public IEventSink Create(SinkContext context) => this;
 
         public ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken)

@@ -156,14 +156,14 @@ public sealed class RetryLimitAndBufferTests
         publisher.OnTrack(TestSourceFactory.Video);
         var stream = f.Registry.Find("pub/a")!;
         var reading = stream.Subscribe();
-        var idle = stream.Subscribe(new Sluice.Media.Streams.StreamReaderOptions { Capacity = 4 });
-        var payloads = new List<Sluice.Media.Buffers.RentedBuffer>();
+        var idle = stream.Subscribe(new Sluice.Abstractions.Streams.StreamReaderOptions { Capacity = 4 });
+        var payloads = new List<Sluice.Abstractions.Buffers.RentedBuffer>();
         for (var n = 0; n < 25; n++)
         {
-            var buffer = Sluice.Media.Buffers.RentedBuffer.CopyOf(new byte[100]);
+            var buffer = Sluice.Abstractions.Buffers.RentedBuffer.CopyOf(new byte[100]);
             payloads.Add(buffer.Retain()); // the test's own reference, to watch the count
-            publisher.OnFrame(new Sluice.Media.Frames.MediaFrame(256, Sluice.Media.Frames.CodecId.H264, n * 3600L, n * 3600L,
-                n % 10 == 0 ? Sluice.Media.Frames.FrameFlags.Keyframe : Sluice.Media.Frames.FrameFlags.None, buffer));
+            publisher.OnFrame(new Sluice.Abstractions.Frames.MediaFrame(256, Sluice.Abstractions.Frames.CodecId.H264, n * 3600L, n * 3600L,
+                n % 10 == 0 ? Sluice.Abstractions.Frames.FrameFlags.Keyframe : Sluice.Abstractions.Frames.FrameFlags.None, buffer));
             buffer.Release(); // the producer's reference, as a demuxer releases after OnFrame
         }
         Assert.True(payloads[24].ReferenceCount > 1); // held by the GOP cache and the reader queues

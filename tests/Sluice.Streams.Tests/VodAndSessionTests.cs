@@ -1,4 +1,4 @@
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Streams.Tests.Support;
 
 namespace Sluice.Streams.Tests;

@@ -1,5 +1,5 @@
 using Sluice.Media.Codecs;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Media.MpegTs;
 

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Sluice.Media.Buffers;
+using Sluice.Abstractions.Buffers;
 using Sluice.Media.Codecs;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Media.MpegTs;
 

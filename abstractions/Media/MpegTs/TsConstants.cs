@@ -1,3 +1,5 @@
+using Sluice.Abstractions.Frames;
+
 namespace Sluice.Media.MpegTs;
 
 /// <summary>MPEG-TS constants (ISO/IEC 13818-1).</summary>
@@ -36,21 +38,21 @@ public static class TsStreamTypes
     public const byte H265 = 0x24;
 
     /// <summary>Codec carried by a stream type, or Unknown for types the toolkit does not handle.</summary>
-    public static Frames.CodecId CodecOf(byte streamType) => CodecOf(streamType, default, out _);
+    public static CodecId CodecOf(byte streamType) => CodecOf(streamType, default, out _);
 
     /// <summary>
     /// Codec carried by a stream type and its ES descriptors (private data needs a registration
     /// descriptor: 'Opus'); <paramref name="channels"/> gets the Opus channel count (0 otherwise).
     /// </summary>
-    public static Frames.CodecId CodecOf(byte streamType, ReadOnlySpan<byte> descriptors, out int channels)
+    public static CodecId CodecOf(byte streamType, ReadOnlySpan<byte> descriptors, out int channels)
     {
         channels = 0;
         switch (streamType)
         {
-            case H264: return Frames.CodecId.H264;
-            case H265: return Frames.CodecId.H265;
-            case AacAdts: return Frames.CodecId.Aac;
-            case Mpeg1Audio or Mpeg2Audio: return Frames.CodecId.Mp3;
+            case H264: return CodecId.H264;
+            case H265: return CodecId.H265;
+            case AacAdts: return CodecId.Aac;
+            case Mpeg1Audio or Mpeg2Audio: return CodecId.Mp3;
             case PrivatePes:
                 var opus = false;
                 while (descriptors.Length >= 2)
@@ -65,8 +67,8 @@ public static class TsStreamTypes
                     descriptors = descriptors[(2 + length)..];
                 }
                 if (opus && channels == 0) channels = 2;
-                return opus ? Frames.CodecId.Opus : Frames.CodecId.Unknown;
-            default: return Frames.CodecId.Unknown;
+                return opus ? CodecId.Opus : CodecId.Unknown;
+            default: return CodecId.Unknown;
         }
     }
 }

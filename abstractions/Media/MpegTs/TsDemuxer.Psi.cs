@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Media.MpegTs;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Sluice.Media.Codecs;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 
 namespace Sluice.Media.MpegTs;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Muxing;
 using Sluice.Protocols.Hls.Sessions;
 

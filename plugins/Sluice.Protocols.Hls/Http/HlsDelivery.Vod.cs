@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Sessions;
 using Sluice.Protocols.Hls.Vod;
 

@@ -1,4 +1,4 @@
-using Sluice.Media.Buffers;
+using Sluice.Abstractions.Buffers;
 
 namespace Sluice.Protocols.Hls.Live;
 

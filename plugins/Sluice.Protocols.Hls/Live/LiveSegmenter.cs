@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Sluice.Media.Buffers;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Buffers;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Live;
 

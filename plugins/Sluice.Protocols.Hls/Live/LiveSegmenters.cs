@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Live;
 

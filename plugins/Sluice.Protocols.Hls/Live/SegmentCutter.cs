@@ -1,5 +1,5 @@
-using Sluice.Media.Buffers;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Buffers;
+using Sluice.Abstractions.Frames;
 using Sluice.Protocols.Hls.Muxing;
 
 namespace Sluice.Protocols.Hls.Live;

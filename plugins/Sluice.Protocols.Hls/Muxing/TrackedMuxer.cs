@@ -1,5 +1,5 @@
 using System.Buffers;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 
 namespace Sluice.Protocols.Hls.Muxing;

@@ -1,4 +1,4 @@
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Sessions;
 

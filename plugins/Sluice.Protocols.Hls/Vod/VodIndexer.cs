@@ -1,4 +1,4 @@
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 
 namespace Sluice.Protocols.Hls.Vod;

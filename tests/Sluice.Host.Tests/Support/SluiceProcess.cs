@@ -49,7 +49,7 @@ internal sealed class SluiceProcess : IAsyncDisposable
     public static async Task<SluiceProcess> StartAsync(string config, string? pluginsDir = null,
         bool waitForHttp = true, string? workDir = null, params string[] extraArgs)
     {
-        var port = FreePort.Next();
+        var port = FreePort.Tcp();
         workDir ??= Directory.CreateTempSubdirectory("sluice-test-").FullName;
         var text = config.Replace("{PORT}", port.ToString());
         if (!config.Contains("{PORT}")) text = $"http 127.0.0.1:{port};\n" + text;

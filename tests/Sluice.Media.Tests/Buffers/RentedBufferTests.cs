@@ -1,4 +1,4 @@
-using Sluice.Media.Buffers;
+using Sluice.Abstractions.Buffers;
 
 namespace Sluice.Media.Tests.Buffers;
 

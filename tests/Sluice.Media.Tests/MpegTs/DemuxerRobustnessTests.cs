@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 using Sluice.Media.Tests.Support;
 
@@ -46,7 +46,7 @@ public sealed class DemuxerRobustnessTests(Clips clips)
         var data = File.ReadAllBytes(clips.HevcMp3);
         using var whole = TsFiles.Demux(data, out _, chunk: data.Length);
         var random = new Random(42);
-        var sink = new CollectingSink();
+        var sink = new CollectingFrameSink();
         using var demuxer = new TsDemuxer(sink);
         for (var i = 0; i < data.Length;)
         {

@@ -1,4 +1,4 @@
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.Tests.Support;
 
 namespace Sluice.Media.Tests.MpegTs;

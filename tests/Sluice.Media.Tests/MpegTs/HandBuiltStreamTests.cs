@@ -1,6 +1,6 @@
 using System.Buffers;
 using Sluice.Media.Codecs;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 using Sluice.Media.Tests.Support;
 

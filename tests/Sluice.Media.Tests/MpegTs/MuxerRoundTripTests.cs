@@ -1,6 +1,6 @@
 using System.Buffers;
-using Sluice.Media.Buffers;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Buffers;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 using Sluice.Media.Tests.Support;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using Sluice.Media.Frames;
+using Sluice.Abstractions.Frames;
 using Sluice.Media.MpegTs;
 using Sluice.Media.Tests.Support;
 
@@ -84,7 +84,7 @@ public sealed class RemuxTests(Clips clips)
         var writer = new ArrayBufferWriter<byte>();
         foreach (var frame in sink.Of(video.TrackId))
         {
-            using var bare = Sluice.Media.Buffers.RentedBuffer.CopyOf(KeepOnlySlicesAndSei(frame.Data));
+            using var bare = Sluice.Abstractions.Buffers.RentedBuffer.CopyOf(KeepOnlySlicesAndSei(frame.Data));
             Assert.True(muxer.WriteFrame(new MediaFrame(frame.TrackId, frame.Codec, frame.Dts, frame.Pts, frame.Flags, bare), writer));
         }
         var path = clips.NewPath("inserted-sps.ts");

@@ -4,9 +4,9 @@ namespace Sluice.Media.Tests.Support;
 
 internal static class TsFiles
 {
-    public static CollectingSink Demux(byte[] data, out TsDemuxer demuxer, int chunk = 64 * 1024)
+    public static CollectingFrameSink Demux(byte[] data, out TsDemuxer demuxer, int chunk = 64 * 1024)
     {
-        var sink = new CollectingSink();
+        var sink = new CollectingFrameSink();
         demuxer = new TsDemuxer(sink);
         for (var i = 0; i < data.Length; i += chunk) demuxer.Feed(data.AsSpan(i, Math.Min(chunk, data.Length - i)));
         demuxer.Flush();

@@ -16,25 +16,24 @@ internal sealed class TestContributions(params IEventSinkFactory[] factories) : 
     public object? GetService(Type serviceType) => serviceType == typeof(IPluginContributions) ? this : null;
 }
 
-internal sealed class TestDiagnostics : IConfigDiagnostics
+/// <summary>What binding reported, as the lines <c>sluice check</c> prints (<c>FILE:LINE:COL: message</c>).</summary>
+internal sealed record Reported(IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings)
 {
-    public List<string> Errors { get; } = [];
-    public List<string> Warnings { get; } = [];
-    public void Error(SourceLocation location, string message) => Errors.Add($"{location}: {message}");
-    public void Warning(SourceLocation location, string message) => Warnings.Add($"{location}: {message}");
+    public static Reported From(DiagnosticList list) =>
+        new(list.Errors.Select(d => d.ToString()).ToArray(), list.Warnings.Select(d => $"{d.Location}: {d.Message}").ToArray());
 }
 
 internal static class Conf
 {
     /// <summary>Binds notify blocks from configuration text the way the loader will.</summary>
-    public static (NotifyOptions Options, TestDiagnostics Diagnostics) Bind(string text, TestContributions contributions)
+    public static (NotifyOptions Options, Reported Diagnostics) Bind(string text, TestContributions contributions)
     {
-        var diag = new TestDiagnostics();
+        var diag = new DiagnosticList();
         var section = new NotifyConfigSection();
         var names = section.Directives.Select(d => d.Name).ToHashSet();
         var mine = ConfText.Parse(text).Where(d => names.Contains(d.Name)).ToArray();
         var options = (NotifyOptions)section.Bind(mine, new ConfigBindContext(diag, "/tmp", contributions));
-        return (options, diag);
+        return (options, Reported.From(diag));
     }
 
     /// <summary>Binds and asserts the configuration is valid.</summary>

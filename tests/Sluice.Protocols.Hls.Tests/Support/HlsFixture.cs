@@ -1,5 +1,5 @@
 using Sluice.Abstractions.Events;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Tests.Support;
 

@@ -35,7 +35,8 @@ internal sealed class PluginHost : IAsyncDisposable
 
     public static async Task<PluginHost> StartAsync(ISluicePlugin plugin, IReadOnlyDictionary<Type, object> services)
     {
-        var builder = new TestPluginBuilder(services);
+        var builder = new TestPluginBuilder();
+        foreach (var (type, service) in services) builder.Services.Add(type, service);
         plugin.Configure(builder);
         var web = WebApplication.CreateSlimBuilder();
         web.Logging.ClearProviders();
@@ -56,7 +57,7 @@ internal sealed class PluginHost : IAsyncDisposable
         var collector = new CollectingRouteBuilder(app.Services);
         foreach (var map in builder.Routes) map(collector);
         ((IEndpointRouteBuilder)app).DataSources.Add(new DefaultEndpointDataSource(collector.DataSources.SelectMany(d => d.Endpoints).ToArray()));
-        foreach (var service in builder.Services) await service.StartAsync(CancellationToken.None);
+        foreach (var service in builder.PluginServices) await service.StartAsync(CancellationToken.None);
         await app.StartAsync();
         return new PluginHost(app, builder, app.Urls.First().TrimEnd('/'));
     }
@@ -73,7 +74,7 @@ internal sealed class PluginHost : IAsyncDisposable
         Client.Dispose();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try { await _app.StopAsync(limit.Token); } catch (OperationCanceledException) { }
-        foreach (var service in _builder.Services) await service.StopAsync(CancellationToken.None);
+        foreach (var service in _builder.PluginServices) await service.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
 }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Tests.Support;
 

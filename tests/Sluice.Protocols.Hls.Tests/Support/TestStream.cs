@@ -1,5 +1,5 @@
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Tests.Support;
 

@@ -39,7 +39,7 @@ internal sealed class SluiceHost : IAsyncDisposable
     /// </summary>
     public static async Task<SluiceHost> StartAsync(string folder, string config)
     {
-        var port = FreePort.Next();
+        var port = FreePort.Tcp();
         var configPath = Path.Combine(folder, "sluice.conf");
         await File.WriteAllTextAsync(configPath, config.Replace("{PORT}", port.ToString()));
         var psi = new ProcessStartInfo(RepoPaths.HostExecutable)

@@ -26,7 +26,7 @@ internal static class Sinks
         Spec = spec,
         Location = new SourceLocation("test.conf", 2, 10),
         Options = (options ?? []).ToList(),
-        SignKey = signKey,
+        SignKeys = signKey is null ? [] : [signKey],
         ConfigDirectory = configDirectory,
         ServerName = "streamer1.test",
         Logger = logger ?? NullLogger.Instance,
@@ -39,25 +39,18 @@ internal static class Sinks
 
     public static IReadOnlyList<SluiceEvent> Batch(params SluiceEvent[] events) => events;
 
-    public static DiagnosticsCollector Validate(IEventSinkFactory factory, SinkContext context)
+    /// <summary>Validates <paramref name="context"/> as the host does, collecting what the sink type reports.</summary>
+    public static DiagnosticList Validate(IEventSinkFactory factory, SinkContext context)
     {
-        var diagnostics = new DiagnosticsCollector();
-        factory.Validate(context, diagnostics);
+        var diagnostics = new DiagnosticList();
+        factory.Validate(new SinkContext
+        {
+            BlockName = context.BlockName, Spec = context.Spec, Location = context.Location, Options = context.Options,
+            SignKeys = context.SignKeys, ConfigDirectory = context.ConfigDirectory, ServerName = context.ServerName,
+            Logger = context.Logger, Diagnostics = diagnostics,
+        });
         return diagnostics;
     }
-}
-
-internal sealed class DiagnosticsCollector : IConfigDiagnostics
-{
-    public List<Diagnostic> All { get; } = [];
-
-    public IEnumerable<Diagnostic> Errors => All.Where(d => d.Severity == DiagnosticSeverity.Error);
-
-    public IEnumerable<Diagnostic> Warnings => All.Where(d => d.Severity == DiagnosticSeverity.Warning);
-
-    public void Error(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Error, location, message));
-
-    public void Warning(SourceLocation location, string message) => All.Add(new(DiagnosticSeverity.Warning, location, message));
 }
 
 /// <summary>A temporary folder removed at the end of the test.</summary>

@@ -1,6 +1,7 @@
+using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 using Sluice.Sources.Fake;
 using Sluice.Sources.FFmpeg;
 using Sluice.Sources.Files;
@@ -14,14 +15,16 @@ internal static class Sources
     private static readonly ISluicePlugin[] Plugins =
         [new MpegTsSourcesPlugin(), new FFmpegSourcesPlugin(), new FileSourcesPlugin(), new FakeSourcesPlugin()];
 
-    public static SourceContext Context(string url, string? configDirectory = null, IReadOnlyDictionary<string, string>? options = null) => new()
+    /// <summary>The context of <c>input URL key=value...;</c>, its diagnostics collected in <see cref="FactoryContext.Diagnostics"/>.</summary>
+    public static SourceContext Context(string url, string? configDirectory = null, IReadOnlyDictionary<string, string>? options = null) =>
+        TestContexts.Source(url, configDirectory: configDirectory, options: (options ?? new Dictionary<string, string>()).Select(kv => (kv.Key, kv.Value)).ToArray());
+
+    /// <summary>What validating <paramref name="context"/> reported.</summary>
+    public static DiagnosticList Check(SourceContext context)
     {
-        StreamName = "test",
-        Url = new Uri(url),
-        UrlText = url,
-        ConfigDirectory = configDirectory ?? Directory.GetCurrentDirectory(),
-        Options = options ?? new Dictionary<string, string>(),
-    };
+        FactoryFor(context.Spec).Validate(context);
+        return (DiagnosticList)context.Diagnostics;
+    }
 
     /// <summary>The one factory among all four plugins that claims the URL.</summary>
     public static IMediaSourceFactory FactoryFor(string url)
@@ -32,8 +35,9 @@ internal static class Sources
 
     public static IMediaSource Create(SourceContext context)
     {
-        var factory = FactoryFor(context.UrlText);
-        Assert.Null(factory.Validate(context));
+        var factory = FactoryFor(context.Spec);
+        factory.Validate(context);
+        Assert.Empty(((DiagnosticList)context.Diagnostics).Errors);
         return factory.Create(context);
     }
 
@@ -41,7 +45,7 @@ internal static class Sources
     /// Runs the source until <paramref name="until"/> holds, then cancels it and checks it stopped
     /// by cancellation within a bounded time.
     /// </summary>
-    public static async Task RunUntilAsync(IMediaSource source, CollectingOutput output, Func<CollectingOutput, bool> until,
+    public static async Task RunUntilAsync(IMediaSource source, CollectingSourceOutput output, Func<CollectingSourceOutput, bool> until,
         TimeSpan timeout, string what)
     {
         using var stop = new CancellationTokenSource();
@@ -77,15 +81,15 @@ internal static class Sources
     public static (double Media, double Wall) Pace(IReadOnlyList<FrameRecord> video, double skipSeconds = 0.5)
     {
         // Skip the first moments: startup buffering (x264, muxers) may arrive in one burst.
-        var first = video.First(f => f.Wall >= video[0].Wall + TimeSpan.FromSeconds(skipSeconds));
+        var first = video.First(f => f.At >= video[0].At + TimeSpan.FromSeconds(skipSeconds));
         var last = video[^1];
-        return ((last.Dts - first.Dts) / (double)Timestamps.ClockRate, (last.Wall - first.Wall).TotalSeconds);
+        return ((last.Dts - first.Dts) / (double)Timestamps.ClockRate, (last.At - first.At).TotalSeconds);
     }
 
     private static IMediaSourceFactory? TryFactory(ISluicePlugin plugin, string url)
     {
         var builder = new TestPluginBuilder();
         plugin.Configure(builder);
-        return builder.Of<IMediaSourceFactory>().SingleOrDefault(f => f.Claims(new Uri(url)));
+        return builder.SourceTypes.SingleOrDefault(f => f.Claims(new Uri(url)));
     }
 }

@@ -2,7 +2,7 @@ using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 using Sluice.Host.Plugins;
 using Sluice.Host.Streams;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Streams.Tests.Support;
 

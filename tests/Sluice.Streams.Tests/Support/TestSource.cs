@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Sluice.Media.Buffers;
-using Sluice.Media.Frames;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Buffers;
+using Sluice.Abstractions.Frames;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.Streams.Tests.Support;
 
@@ -45,8 +45,10 @@ internal sealed class TestSourceFactory : IMediaSourceFactory
 
     public SourceControl this[string host] => _controls.GetOrAdd(host, _ => new SourceControl());
 
-    public string? Validate(SourceContext context) =>
-        context.Options.TryGetValue("bad", out var v) ? $"bad option value '{v}'" : null;
+    public void Validate(SourceContext context)
+    {
+        if (context.Option("bad") is { } bad) context.Diagnostics.Error(bad.Location, $"bad option value '{bad.Arguments[0].Value}'");
+    }
 
     public IMediaSource Create(SourceContext context) => new TestSource(this[context.Url.Host]);
 

@@ -27,6 +27,7 @@ public sealed class HelloSinkFactory : IEventSinkFactory
     public string Name => "hello";
     public string SpecForms => "hello://NAME";
     public bool Claims(string spec) => spec.StartsWith("hello://", StringComparison.Ordinal);
+    public void Validate(SinkContext context) { }
     public IEventSink Create(SinkContext context) =>
         new HelloSink((ConcurrentQueue<string>)context.Services.GetService(typeof(ConcurrentQueue<string>))!, context.Spec);
 }

@@ -19,6 +19,7 @@ public sealed class JsonSinkFactory : IEventSinkFactory
     public string Name => "json-new";
     public string SpecForms => $"{Json.GetName().Version}|{Json.Location}";
     public bool Claims(string spec) => spec == "json-new://";
+    public void Validate(SinkContext context) { }
     public IEventSink Create(SinkContext context) =>
         new JsonSink((ConcurrentQueue<string>)context.Services.GetService(typeof(ConcurrentQueue<string>))!);
 }

@@ -19,6 +19,7 @@ public sealed class JsonSinkFactory : IEventSinkFactory
     public string Name => "json-old";
     public string SpecForms => $"{Json.GetName().Version}|{Json.Location}";
     public bool Claims(string spec) => spec == "json-old://";
+    public void Validate(SinkContext context) { }
     public IEventSink Create(SinkContext context) =>
         new JsonSink((ConcurrentQueue<string>)context.Services.GetService(typeof(ConcurrentQueue<string>))!);
 }

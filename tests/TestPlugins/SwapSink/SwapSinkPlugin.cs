@@ -22,6 +22,7 @@ public sealed class SwapSinkFactory : IEventSinkFactory
     public string Name => "swap";
     public string SpecForms => $"swap:// ({SwapSinkPlugin.Variant})";
     public bool Claims(string spec) => spec.StartsWith("swap://", StringComparison.Ordinal);
+    public void Validate(SinkContext context) { }
     public IEventSink Create(SinkContext context) =>
         new SwapSink((ConcurrentQueue<string>)context.Services.GetService(typeof(ConcurrentQueue<string>))!);
 }

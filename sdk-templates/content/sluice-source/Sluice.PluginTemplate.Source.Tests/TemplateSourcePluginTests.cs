@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Sinks;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.PluginTemplate.Source.Tests;
 

@@ -1,5 +1,5 @@
 using Sluice.Abstractions.Plugins;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.PluginTemplate.Source;
 
@@ -10,5 +10,5 @@ namespace Sluice.PluginTemplate.Source;
 /// </summary>
 public sealed class TemplateSourcePlugin : ISluicePlugin
 {
-    public void Configure(IPluginBuilder plugin) => plugin.Add<IMediaSourceFactory>(new TemplateSourceSourceFactory());
+    public void Configure(IPluginBuilder plugin) => plugin.AddSourceType(new TemplateSourceSourceFactory());
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Sluice.Media.MpegTs;
-using Sluice.Media.Streams;
+using Sluice.Abstractions.Streams;
 
 namespace Sluice.PluginTemplate.Source;
 

@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+using Sluice.Abstractions.Frames;
+
+namespace Sluice.Abstractions.Streams;
+
+/// <summary>
+/// The host's streams, for protocol plugins (HLS, MPEG-TS over HTTP, ...) and the DVR.
+/// Obtained from <c>IPluginBuilder.HostServices</c>.
+/// </summary>
+public interface IStreamRegistry
+{
+    /// <summary>Streams that exist now (configured, started on demand or published).</summary>
+    IReadOnlyList<IMediaStream> Streams { get; }
+
+    /// <summary>The stream by name, or null. Does not start anything.</summary>
+    IMediaStream? Find(string name);
+
+    /// <summary>
+    /// The stream a viewer asks for: a running stream, an <c>ondemand</c> one started now, or null
+    /// when the name is unknown.
+    /// </summary>
+    IMediaStream? OpenForViewer(string name);
+
+    /// <summary>
+    /// Starts publishing to <paramref name="name"/> when a <c>live PREFIX</c> allows it, or to a
+    /// configured stream whose input is <c>publish://</c>; null when not allowed or already published.
+    /// Disposing the publisher ends the publication.
+    /// </summary>
+    IStreamPublisher? Publish(string name, string remoteAddress);
+}
+
+/// <summary>A stream as its readers see it.</summary>
+public interface IMediaStream
+{
+    string Name { get; }
+
+    /// <summary>True when frames are flowing (a source started and has not timed out).</summary>
+    bool IsProducing { get; }
+
+    /// <summary>The tracks as of now.</summary>
+    IReadOnlyList<TrackInfo> Tracks { get; }
+
+    /// <summary>
+    /// Adds a reader: it gets the frames from the last keyframe on, through a bounded buffer of its
+    /// own; when it falls behind, frames are dropped up to the next keyframe and counted, so a slow
+    /// reader never delays the source or other readers. Dispose the reader to leave.
+    /// </summary>
+    IStreamReader Subscribe(StreamReaderOptions? options = null);
+
+    /// <summary>Counts a viewer for <c>clients_timeout</c> of on-demand streams and the API; dispose to leave.</summary>
+    IDisposable AddViewer();
+}
+
+public sealed record StreamReaderOptions
+{
+    /// <summary>Frames buffered for this reader before it drops to the next keyframe.</summary>
+    public int Capacity { get; init; } = 2048;
+
+    /// <summary>Start with the buffered frames since the last keyframe (true) or with the next keyframe (false).</summary>
+    public bool FromLastKeyframe { get; init; } = true;
+}
+
+/// <summary>One reader of a stream.</summary>
+public interface IStreamReader : IAsyncDisposable
+{
+    /// <summary>
+    /// Frames for this reader, each retained for it: call <see cref="MediaFrame.Release"/> when done.
+    /// Completes when the stream stops.
+    /// </summary>
+    ChannelReader<MediaFrame> Frames { get; }
+
+    /// <summary>Tracks of the frames being read (changes are visible before the frames that need them).</summary>
+    IReadOnlyList<TrackInfo> Tracks { get; }
+
+    /// <summary>Frames dropped because this reader was too slow.</summary>
+    long Dropped { get; }
+}
+
+/// <summary>A publication in progress (e.g. MPEG-TS pushed by HTTP PUT). Dispose to end it.</summary>
+public interface IStreamPublisher : ISourceOutput, IAsyncDisposable
+{
+    string StreamName { get; }
+
+    /// <summary>
+    /// Cancelled when the host ended the publication (the stream was stopped over the API, removed by a
+    /// reload, or the server stops): frames are no longer taken, so the publisher should hang up and dispose.
+    /// (Default for other implementations, e.g. test doubles: never.)
+    /// </summary>
+    CancellationToken Ended => CancellationToken.None;
+}

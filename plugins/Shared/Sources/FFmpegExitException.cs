@@ -1,8 +1,0 @@
-namespace Sluice.Sources.Shared;
-
-/// <summary>ffmpeg ended with an error; carries its exit code and last stderr lines.</summary>
-internal sealed class FFmpegExitException(int exitCode, string lastLines)
-    : Exception($"ffmpeg exited with code {exitCode}" + (lastLines.Length > 0 ? ": " + lastLines : ""))
-{
-    public int ExitCode { get; } = exitCode;
-}
