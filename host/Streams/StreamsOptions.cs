@@ -24,6 +24,15 @@ internal sealed record InputOptions(string UrlText, Uri Url, SourceLocation Loca
 
     /// <summary><c>publish://</c>: the stream waits for a publisher instead of reading a source.</summary>
     public bool IsPublish => Url.Scheme.Equals("publish", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The options as written, canonically.</summary>
+    private string OptionsText => string.Join(" ", Options.Select(o => o.Text));
+
+    /// <summary>The same input means the same URL and options, wherever they were written.</summary>
+    public bool Equals(InputOptions? other) =>
+        other is not null && UrlText == other.UrlText && OptionsText == other.OptionsText;
+
+    public override int GetHashCode() => HashCode.Combine(UrlText, OptionsText);
 }
 
 /// <summary>A <c>stream</c> or <c>ondemand</c> block. <see cref="Text"/> is its canonical spelling, for reload diffs.</summary>

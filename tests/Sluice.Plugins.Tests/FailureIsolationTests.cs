@@ -51,15 +51,15 @@ public sealed class FailureIsolationTests : IDisposable
     public async Task A_plugin_built_on_another_major_version_of_the_contracts_is_refused()
     {
         var folder = _folder.Install("Hello");
-        SetManifest(folder, "abstractionsVersion", "2.0.0");
+        SetManifest(folder, "abstractionsVersion", "1.0.0"); // a wave-1 plugin, built on Sluice.Abstractions 1.x
         await using var manager = _folder.CreateManager();
 
         await manager.LoadAllAsync();
 
         var plugin = manager.Plugins.Single();
         Assert.Equal(PluginState.Failed, plugin.State);
-        Assert.Equal($"built against Sluice.Abstractions 2.0.0; this host provides {AbstractionsInfo.Version.Major}.x", plugin.Error);
-        Assert.Equal("built against Sluice.Abstractions 2.0.0; this host provides 1.x", plugin.Error);
+        Assert.Equal($"built against Sluice.Abstractions 1.0.0; this host provides {AbstractionsInfo.Version.Major}.x", plugin.Error);
+        Assert.Equal("built against Sluice.Abstractions 1.0.0; this host provides 2.x", plugin.Error);
         Assert.Empty(manager.All<IEventSinkFactory>());
     }
 

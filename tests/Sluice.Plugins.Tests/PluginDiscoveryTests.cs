@@ -30,7 +30,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         Assert.Equal("1.0.0", hello.Version);
         Assert.Equal("Test plugin: a sink type, a config section, routes and a service.", hello.Manifest!.Description);
         Assert.Equal("Sluice.TestPlugins.Hello.dll", hello.Manifest.EntryAssembly);
-        Assert.Equal("1.0.0", hello.Manifest.AbstractionsVersion);
+        Assert.Equal("2.0.0", hello.Manifest.AbstractionsVersion);
         Assert.Equal(Path.Combine(_folder.Path, "Hello"), hello.Folder);
         Assert.InRange(hello.LoadedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
         Assert.Equal("Sluice.TestPlugins.JsonNew", manager.Plugins[1].Name);

@@ -66,7 +66,7 @@ public sealed class ConfigTests
             "t.conf:2:10: duplicate stream 'a' (first at 1:8)",
             "t.conf:3:18: 'input' expects an absolute URL such as udp://239.0.0.1:1234 or file://vod/movie.mp4, got 'not-a-url'",
             "t.conf:4:1: 'stream c' needs at least one 'input URL;'",
-            "t.conf:5:18: 'input test://x': bad option value '1'",
+            "t.conf:5:27: 'input test://x': bad option value '1'",
             "t.conf:6:43: 'source_timeout' must be longer than zero",
             "t.conf:7:17: 'path' of 'file vod' must be an existing folder, got '/definitely/not/here'",
             "t.conf:8:8: 'stream' expects a name: no spaces, control characters, ?, #, %, \\ or quotes, got '\"with space\"'",
