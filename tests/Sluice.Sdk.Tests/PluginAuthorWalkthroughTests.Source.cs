@@ -18,12 +18,12 @@ public sealed partial class PluginAuthorWalkthroughTests
 
         // Both packages came from the local feed; nothing refers to the repo's source.
         var csproj = File.ReadAllText(Path.Combine(workspace.SourceSolution, "Acme.Ticker", "Acme.Ticker.csproj"));
-        Assert.Contains("<PackageReference Include=\"Sluice.Abstractions\" Version=\"1.0.0\" ExcludeAssets=\"runtime\" />", csproj);
-        Assert.Contains("<PackageReference Include=\"Sluice.Media\" Version=\"1.0.0\" ExcludeAssets=\"runtime\" />", csproj);
+        Assert.Contains("<PackageReference Include=\"Sluice.Abstractions\" Version=\"2.0.0\" ExcludeAssets=\"runtime\" />", csproj);
+        Assert.Contains("<PackageReference Include=\"Sluice.Media\" Version=\"2.0.0\" ExcludeAssets=\"runtime\" />", csproj);
         Assert.DoesNotContain("ProjectReference", csproj);
         foreach (var package in new[] { "sluice.abstractions", "sluice.media" })
         {
-            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.NuGetCache, package, "1.0.0", ".nupkg.metadata")));
+            using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.NuGetCache, package, "2.0.0", ".nupkg.metadata")));
             Assert.Equal(Path.GetFullPath(workspace.Feed).TrimEnd('/'), metadata.RootElement.GetProperty("source").GetString()!.TrimEnd('/'));
         }
     }
@@ -43,7 +43,7 @@ public sealed partial class PluginAuthorWalkthroughTests
         Assert.Equal("0.1.0", m.GetProperty("version").GetString());
         Assert.Contains("ticker://PATH", m.GetProperty("description").GetString());
         Assert.Equal("Acme.Ticker.dll", m.GetProperty("entryAssembly").GetString());
-        Assert.Equal("1.0.0", m.GetProperty("abstractionsVersion").GetString());
+        Assert.Equal("2.0.0", m.GetProperty("abstractionsVersion").GetString());
 
         var deps = File.ReadAllText(Path.Combine(workspace.PublishedSource, "Acme.Ticker.deps.json"));
         Assert.DoesNotContain("Sluice.Abstractions.dll", deps);

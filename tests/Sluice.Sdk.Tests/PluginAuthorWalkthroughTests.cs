@@ -59,9 +59,9 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
 
         // The project compiled against the package from the local feed, not against the repo's source.
         var csproj = File.ReadAllText(Path.Combine(workspace.SinkSolution, "Acme.Pager", "Acme.Pager.csproj"));
-        Assert.Contains("<PackageReference Include=\"Sluice.Abstractions\" Version=\"1.0.0\" ExcludeAssets=\"runtime\" />", csproj);
+        Assert.Contains("<PackageReference Include=\"Sluice.Abstractions\" Version=\"2.0.0\" ExcludeAssets=\"runtime\" />", csproj);
         Assert.DoesNotContain("ProjectReference", csproj);
-        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.NuGetCache, "sluice.abstractions", "1.0.0", ".nupkg.metadata")));
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace.NuGetCache, "sluice.abstractions", "2.0.0", ".nupkg.metadata")));
         Assert.Equal(Path.GetFullPath(workspace.Feed).TrimEnd('/'), metadata.RootElement.GetProperty("source").GetString()!.TrimEnd('/'));
     }
 
@@ -92,7 +92,7 @@ public sealed partial class PluginAuthorWalkthroughTests(TemplateWorkspace works
         Assert.Equal("0.1.0", m.GetProperty("version").GetString());
         Assert.Contains("pager://PATH", m.GetProperty("description").GetString());
         Assert.Equal("Acme.Pager.dll", m.GetProperty("entryAssembly").GetString());
-        Assert.Equal("1.0.0", m.GetProperty("abstractionsVersion").GetString());
+        Assert.Equal("2.0.0", m.GetProperty("abstractionsVersion").GetString());
 
         // The deps file must not ask for a private copy of the contracts either.
         Assert.DoesNotContain("Sluice.Abstractions.dll", File.ReadAllText(Path.Combine(workspace.PublishedSink, "Acme.Pager.deps.json")));

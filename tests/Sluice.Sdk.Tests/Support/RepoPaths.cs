@@ -15,6 +15,8 @@ internal static class RepoPaths
 
     public static string Media => Path.Combine(Root, "abstractions", "Media");
 
+    public static string Testing => Path.Combine(Root, "abstractions", "Testing");
+
     public static string Templates => Path.Combine(Root, "sdk-templates");
 
     public static string HostExecutable => Path.Combine(Root, "host", "bin", Configuration, "net10.0", "sluice");

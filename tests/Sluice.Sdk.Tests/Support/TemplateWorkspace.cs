@@ -2,7 +2,7 @@ namespace Sluice.Sdk.Tests.Support;
 
 /// <summary>
 /// Does the slow part of the plugin author's path once for all tests: packs Sluice.Abstractions,
-/// Sluice.Media and the templates into a temporary folder, installs the templates into a private template
+/// Sluice.Media, Sluice.Testing and the templates into a temporary folder, installs the templates into a private template
 /// store, instantiates <c>sluice-sink -n Acme.Pager</c>, <c>sluice-source -n Acme.Ticker</c> and
 /// <c>sluice-plugin -n Acme.Hello</c> there, builds and tests them against the packed packages and
 /// publishes the sink and the source into a plugins folder.
@@ -16,7 +16,7 @@ public sealed class TemplateWorkspace : IAsyncLifetime
 
     public string Root { get; } = Directory.CreateTempSubdirectory("sluice-sdk-").FullName;
 
-    /// <summary>The local feed holding the freshly packed Sluice.Abstractions and Sluice.Media.</summary>
+    /// <summary>The local feed holding the freshly packed Sluice.Abstractions, Sluice.Media and Sluice.Testing.</summary>
     public string Feed => Path.Combine(Root, "feed");
 
     public string Work => Path.Combine(Root, "work");
@@ -45,6 +45,7 @@ public sealed class TemplateWorkspace : IAsyncLifetime
 
     internal CommandResult? PackAbstractions { get; private set; }
     internal CommandResult? PackMedia { get; private set; }
+    internal CommandResult? PackTesting { get; private set; }
     internal CommandResult? PackTemplates { get; private set; }
     internal CommandResult? Install { get; private set; }
     internal CommandResult? NewSink { get; private set; }
@@ -63,14 +64,14 @@ public sealed class TemplateWorkspace : IAsyncLifetime
     /// <summary>Every step that ran, in order.</summary>
     internal IReadOnlyList<CommandResult> Steps => new[]
     {
-        PackAbstractions, PackMedia, PackTemplates, Install, NewSink, NewPlugin, NewSource, BuildSink, TestSink, PublishSink,
+        PackAbstractions, PackMedia, PackTesting, PackTemplates, Install, NewSink, NewPlugin, NewSource, BuildSink, TestSink, PublishSink,
         BuildPlugin, TestPlugin, PublishPlugin, BuildSource, TestSource, PublishSource,
     }.OfType<CommandResult>().ToList();
 
     public async Task InitializeAsync()
     {
-        // A stale Sluice.Abstractions or Sluice.Media 1.0.0 in the cache would hide the one packed now.
-        foreach (var stale in new[] { "sluice.abstractions", "sluice.media", "sluice.templates" })
+        // A stale Sluice.Abstractions, Sluice.Media or Sluice.Testing in the cache would hide the one packed now.
+        foreach (var stale in new[] { "sluice.abstractions", "sluice.media", "sluice.testing", "sluice.templates" })
         {
             var folder = Path.Combine(NuGetCache, stale);
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
@@ -87,6 +88,8 @@ public sealed class TemplateWorkspace : IAsyncLifetime
         if (!PackAbstractions.Succeeded) return;
         PackMedia = await Run(Root, "pack", RepoPaths.Media, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed);
         if (!PackMedia.Succeeded) return;
+        PackTesting = await Run(Root, "pack", RepoPaths.Testing, "-c", RepoPaths.Configuration, "--no-build", "-o", Feed);
+        if (!PackTesting.Succeeded) return;
         PackTemplates = await Run(Root, "pack", RepoPaths.Templates, "-c", RepoPaths.Configuration, "-o", templatesFeed);
         if (!PackTemplates.Succeeded) return;
         var package = Directory.GetFiles(templatesFeed, "Sluice.Templates.*.nupkg").Single();

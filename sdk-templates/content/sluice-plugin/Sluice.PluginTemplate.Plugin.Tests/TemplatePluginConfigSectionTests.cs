@@ -8,7 +8,7 @@ public sealed class TemplatePluginConfigSectionTests
     private static readonly SourceLocation At = new("sluice.conf", 4, 1);
 
     private readonly TemplatePluginConfigSection _section = new();
-    private readonly TestDiagnostics _diagnostics = new();
+    private readonly DiagnosticList _diagnostics = new();
 
     [Fact]
     public void Section_Should_Own_The_Greeting_Directive_Once()
@@ -24,7 +24,7 @@ public sealed class TemplatePluginConfigSectionTests
         var options = Bind();
 
         Assert.Equal(TemplatePluginOptions.Default, options);
-        Assert.Empty(_diagnostics.All);
+        Assert.Empty(_diagnostics.Items);
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class TemplatePluginConfigSectionTests
         var options = Bind(Greeting(Arg("Good morning"), Arg("2m", key: "every")));
 
         Assert.Equal(new TemplatePluginOptions("Good morning", TimeSpan.FromMinutes(2)), options);
-        Assert.Empty(_diagnostics.All);
+        Assert.Empty(_diagnostics.Items);
     }
 
     [Fact]

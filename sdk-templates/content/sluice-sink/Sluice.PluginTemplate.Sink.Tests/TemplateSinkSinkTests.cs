@@ -2,13 +2,12 @@ using System.Text.Json;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
+using Sluice.Testing;
 
 namespace Sluice.PluginTemplate.Sink.Tests;
 
 public sealed class TemplateSinkSinkTests : IDisposable
 {
-    private static readonly SourceLocation At = new("sluice.conf", 3, 10);
-
     private readonly string _configDirectory = Path.Combine(Path.GetTempPath(), "templatesink-tests-" + Guid.NewGuid().ToString("N"));
     private readonly TemplateSinkSinkFactory _factory = new();
 
@@ -28,42 +27,43 @@ public sealed class TemplateSinkSinkTests : IDisposable
     [Fact]
     public void Validate_Should_Report_A_Missing_Path_At_The_Spec()
     {
-        var diagnostics = new TestDiagnostics();
+        var diagnostics = new DiagnosticList();
 
-        _factory.Validate(Context("templatesink://"), diagnostics);
+        _factory.Validate(Context("templatesink://", diagnostics));
 
         var error = Assert.Single(diagnostics.Errors);
-        Assert.Equal(At, error.Location);
+        Assert.Equal(new SourceLocation(TestContexts.File, 1, 8), error.Location);
         Assert.Contains("needs a file path", error.Message);
     }
 
     [Fact]
     public void Validate_Should_Refuse_A_Malformed_Option_And_Warn_About_An_Unknown_One()
     {
-        var diagnostics = new TestDiagnostics();
+        var diagnostics = new DiagnosticList();
 
-        _factory.Validate(Context("templatesink://events.jsonl", Option("fsync", "maybe"), Option("colour", "red")), diagnostics);
+        _factory.Validate(Context("templatesink://events.jsonl", diagnostics, ("fsync", "maybe"), ("colour", "red")));
 
         var error = Assert.Single(diagnostics.Errors);
         Assert.Contains("true or false", error.Message);
-        var warning = Assert.Single(diagnostics.All, d => d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal(new SourceLocation(TestContexts.File, 2, 9), error.Location);
+        var warning = Assert.Single(diagnostics.Warnings);
         Assert.Contains("'colour' is not an option", warning.Message);
     }
 
     [Fact]
     public void Validate_Should_Accept_A_Relative_Path_And_Its_Options()
     {
-        var diagnostics = new TestDiagnostics();
+        var diagnostics = new DiagnosticList();
 
-        _factory.Validate(Context("templatesink://logs/events.jsonl", Option("fsync", "true")), diagnostics);
+        _factory.Validate(Context("templatesink://logs/events.jsonl", diagnostics, ("fsync", "true")));
 
-        Assert.Empty(diagnostics.All);
+        Assert.Empty(diagnostics.Items);
     }
 
     [Fact]
     public async Task Sink_Should_Append_Each_Event_As_A_Json_Line_Relative_To_The_Config_Folder()
     {
-        await using (var sink = _factory.Create(Context("templatesink://logs/events.jsonl", Option("fsync", "true"))))
+        await using (var sink = _factory.Create(Context("templatesink://logs/events.jsonl", null, ("fsync", "true"))))
         {
             await sink.DeliverAsync([Event("stream_started", "cam1"), Event("client_opened", "cam1")], CancellationToken.None);
             await sink.DeliverAsync([Event("stream_stopped", "cam2")], CancellationToken.None);
@@ -109,17 +109,9 @@ public sealed class TemplateSinkSinkTests : IDisposable
         Assert.Contains("taken", error.Message);
     }
 
-    private SinkContext Context(string spec, params ConfigDirective[] options) => new()
-    {
-        BlockName = "tests",
-        Spec = spec,
-        Location = At,
-        Options = options,
-        ConfigDirectory = _configDirectory,
-    };
-
-    private static ConfigDirective Option(string name, string value) =>
-        new(name, [new ConfigArgument(null, [value], false, At)], null, At);
+    /// <summary><c>notify tests { sink SPEC; OPTIONS }</c> in test.conf, as the host hands it over.</summary>
+    private SinkContext Context(string spec, DiagnosticList? diagnostics = null, params (string Name, string Value)[] options) =>
+        TestContexts.Sink(spec, diagnostics, "tests", _configDirectory, options);
 
     private static SluiceEvent Event(string name, string media) =>
         new(name, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "test-server", EventLevel.Info,

@@ -1,4 +1,3 @@
-using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 
 namespace Sluice.PluginTemplate.Sink;
@@ -15,24 +14,13 @@ internal sealed class TemplateSinkSinkFactory : IEventSinkFactory
 
     public bool Claims(string spec) => spec.StartsWith(TemplateSinkSinkOptions.Scheme, StringComparison.OrdinalIgnoreCase);
 
-    public void Validate(SinkContext context, IConfigDiagnostics diagnostics) => TemplateSinkSinkOptions.Bind(context, diagnostics);
+    public void Validate(SinkContext context) => TemplateSinkSinkOptions.Bind(context);
 
     public IEventSink Create(SinkContext context)
     {
-        // The host validated the block first; a problem here means it was not, so say so plainly.
-        var problems = new ThrowingDiagnostics();
-        var options = TemplateSinkSinkOptions.Bind(context, problems) ?? throw problems.ToException();
+        // The host validated the block first and creates only valid ones: null here means it was not.
+        var options = TemplateSinkSinkOptions.Bind(context)
+                      ?? throw new InvalidOperationException($"sink '{context.Spec}' is not valid: validate the configuration first");
         return new TemplateSinkSink(options, context.Logger);
-    }
-
-    private sealed class ThrowingDiagnostics : IConfigDiagnostics
-    {
-        private readonly List<string> _errors = [];
-
-        public void Error(SourceLocation location, string message) => _errors.Add($"{location}: {message}");
-
-        public void Warning(SourceLocation location, string message) { }
-
-        public InvalidOperationException ToException() => new(string.Join(Environment.NewLine, _errors));
     }
 }

@@ -16,14 +16,15 @@ internal sealed record TemplateSinkSinkOptions(string FilePath, bool Fsync)
     /// <summary>Options of the block this sink understands, besides the spec.</summary>
     public static readonly IReadOnlyList<string> Known = ["fsync"];
 
-    /// <summary>Reads the options, reporting every problem; null when there was one.</summary>
-    public static TemplateSinkSinkOptions? Bind(SinkContext context, IConfigDiagnostics diagnostics)
+    /// <summary>Reads the options, reporting every problem at its FILE:LINE:COL; null when there was one.</summary>
+    public static TemplateSinkSinkOptions? Bind(SinkContext context)
     {
+        var diagnostics = context.Diagnostics;
         var ok = true;
         var path = context.Spec.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? context.Spec[Scheme.Length..] : "";
         if (path.Length == 0 || path.IndexOf('\0') >= 0)
         {
-            diagnostics.Error(context.Location, $"sink '{context.Spec}' needs a file path: {Scheme}PATH (relative to the configuration's folder)");
+            context.Error($"sink '{context.Spec}' needs a file path: {Scheme}PATH (relative to the configuration's folder)");
             ok = false;
         }
 
@@ -37,7 +38,7 @@ internal sealed record TemplateSinkSinkOptions(string FilePath, bool Fsync)
             }
             else
             {
-                // A warning, not an error: the router may read block options of its own (e.g. timeout).
+                // A warning, not an error: a typo is worth telling, a stray option is not worth refusing the file.
                 diagnostics.Warning(option.Location, $"'{option.Name}' is not an option of the {Scheme} sink (it knows: {string.Join(", ", Known)})");
             }
         }

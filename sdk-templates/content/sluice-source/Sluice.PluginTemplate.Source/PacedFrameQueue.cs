@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Sluice.Abstractions.Frames;
 using Sluice.Abstractions.Streams;
@@ -8,10 +7,10 @@ namespace Sluice.PluginTemplate.Source;
 /// <summary>
 /// Sits between the demuxer and the stream. The demuxer pushes what it finds synchronously; this keeps
 /// it in order (tracks and frames), each frame retained and moved onto the looped timeline, and
-/// <see cref="DrainAsync"/> hands it on when the frame's DTS says it is due, measured on a stopwatch
-/// started at the first frame: real time, without blocking a thread.
+/// <see cref="DrainAsync"/> hands it on when the frame's DTS says it is due, measured on the host's clock
+/// from the first frame: real time, without blocking a thread.
 /// </summary>
-internal sealed class PacedFrameQueue(ISourceOutput output) : IFrameSink, IDisposable
+internal sealed class PacedFrameQueue(ISourceOutput output, TimeProvider time) : IFrameSink, IDisposable
 {
     /// <summary>Shortest loop: a file of a single frame must not make the loop spin.</summary>
     private static readonly long MinimumLoopTicks = Timestamps.FromMilliseconds(100);
@@ -19,7 +18,7 @@ internal sealed class PacedFrameQueue(ISourceOutput output) : IFrameSink, IDispo
     private readonly Queue<Pending> _pending = new();
     private readonly Dictionary<int, TrackInfo> _announced = [];
     private readonly Dictionary<int, long> _lastDtsThisLoop = [];
-    private readonly Stopwatch _clock = new();
+    private long? _firstAt;
     private long _firstDts;
     private long _offset;
     private long _loopStart = long.MaxValue;
@@ -68,7 +67,7 @@ internal sealed class PacedFrameQueue(ISourceOutput output) : IFrameSink, IDispo
         {
             if (next.Track is null && DueIn(next.Frame) is { } wait && wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, cancellationToken);
+                await Task.Delay(wait, time, cancellationToken);
             }
             _pending.Dequeue();
             if (next.Track is { } track)
@@ -98,13 +97,13 @@ internal sealed class PacedFrameQueue(ISourceOutput output) : IFrameSink, IDispo
 
     private TimeSpan? DueIn(in MediaFrame frame)
     {
-        if (!_clock.IsRunning)
+        if (_firstAt is not { } firstAt)
         {
             _firstDts = frame.Dts;
-            _clock.Start();
+            _firstAt = time.GetTimestamp();
             return null;
         }
-        return Timestamps.ToTimeSpan(frame.Dts - _firstDts) - _clock.Elapsed;
+        return Timestamps.ToTimeSpan(frame.Dts - _firstDts) - time.GetElapsedTime(firstAt);
     }
 
     /// <summary>The pass's span: from its earliest DTS to the end of its latest frame (DTS plus the track's last step).</summary>

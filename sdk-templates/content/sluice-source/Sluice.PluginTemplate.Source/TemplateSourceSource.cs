@@ -11,7 +11,7 @@ namespace Sluice.PluginTemplate.Source;
 /// the start again at the end, for as long as the stream wants. It returns only by failing (a missing
 /// or unreadable file) or by cancellation; retries are the stream's business.
 /// </summary>
-internal sealed class TemplateSourceSource(TemplateSourceSourceOptions options, ILogger logger) : IMediaSource
+internal sealed class TemplateSourceSource(TemplateSourceSourceOptions options, ILogger logger, TimeProvider time) : IMediaSource
 {
     private const int ChunkSize = 64 * 1024;
 
@@ -21,7 +21,7 @@ internal sealed class TemplateSourceSource(TemplateSourceSourceOptions options, 
         logger.LogInformation("Playing {Path} in a loop", options.FilePath);
         output.Connected();
 
-        using var queue = new PacedFrameQueue(output);
+        using var queue = new PacedFrameQueue(output, time);
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {

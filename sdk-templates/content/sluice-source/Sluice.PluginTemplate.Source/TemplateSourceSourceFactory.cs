@@ -13,16 +13,13 @@ internal sealed class TemplateSourceSourceFactory : IMediaSourceFactory
 
     public IReadOnlyList<string> Schemes { get; } = [TemplateSourceSourceOptions.Scheme];
 
-    public string? Validate(SourceContext context)
-    {
-        TemplateSourceSourceOptions.Bind(context, out var error);
-        return error;
-    }
+    public void Validate(SourceContext context) => TemplateSourceSourceOptions.Bind(context);
 
     public IMediaSource Create(SourceContext context)
     {
-        // The host validated the input first; a problem here means it was not, so say so plainly.
-        var options = TemplateSourceSourceOptions.Bind(context, out var error) ?? throw new InvalidOperationException(error);
-        return new TemplateSourceSource(options, context.Logger);
+        // The host validated the input first and creates only valid ones: null here means it was not.
+        var options = TemplateSourceSourceOptions.Bind(context)
+                      ?? throw new InvalidOperationException($"input '{context.Spec}' is not valid: validate the configuration first");
+        return new TemplateSourceSource(options, context.Logger, context.Time);
     }
 }

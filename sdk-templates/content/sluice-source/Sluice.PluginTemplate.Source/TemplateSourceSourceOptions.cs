@@ -11,19 +11,17 @@ internal sealed record TemplateSourceSourceOptions(string Input, string FilePath
 
     public const string Prefix = Scheme + "://";
 
-    /// <summary>Reads the URL; null with an <paramref name="error"/> the host shows at the input line when it is unusable.</summary>
-    public static TemplateSourceSourceOptions? Bind(SourceContext context, out string? error)
+    /// <summary>Reads the URL; reports a problem at the input's FILE:LINE:COL and returns null when it is unusable.</summary>
+    public static TemplateSourceSourceOptions? Bind(SourceContext context)
     {
         // The text as written, not Uri.Host/AbsolutePath: templatesource://x.ts is a relative path, not a host named x.ts.
-        var text = context.UrlText;
+        var text = context.Spec;
         var path = text.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) ? text[Prefix.Length..] : "";
         if (path.Length == 0 || path.IndexOf('\0') >= 0)
         {
-            error = $"input '{text}' needs a file path: {Prefix}PATH (an MPEG-TS file, relative to the configuration's folder)";
+            context.Error($"input '{text}' needs a file path: {Prefix}PATH (an MPEG-TS file, relative to the configuration's folder)");
             return null;
         }
-
-        error = null;
         return new TemplateSourceSourceOptions(text, Path.GetFullPath(path, context.ConfigDirectory));
     }
 }
