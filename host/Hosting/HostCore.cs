@@ -4,6 +4,7 @@ using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
+using Sluice.Host.Protocols;
 using Sluice.Host.Streams;
 
 namespace Sluice.Host.Hosting;
@@ -21,16 +22,20 @@ internal sealed class HostCore : IAsyncDisposable
         Services = HostServices.Build(loggerFactory, () => Router!, () => Plugins!, Configuration, () => Streams!);
 
         var core = new ContributionSet();
-        core.Add<IConfigSection>(new CoreConfigSection());
-        core.Add<IConfigSection>(new NotifyConfigSection());
-        core.Add<IConfigSection>(new StreamsConfigSection());
         Plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
             Services, loggerFactory, onPluginsChanged, core);
+        core.Add<IConfigSection>(new CoreConfigSection());
+        core.Add<IConfigSection>(new NotifyConfigSection());
+        core.Add<IConfigSection>(new StreamsConfigSection(Plugins));
+        core.Add<IConfigSection>(new ProtocolListenersSection(Plugins));
         Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, loggerFactory, Services);
-        Streams = new StreamRegistry(Router, Plugins, loggerFactory);
-        // Order matters: notify blocks exist before streams start emitting.
+        Streams = new StreamRegistry(Router, Plugins, loggerFactory,
+            new StreamRegistrySettings { ConfigDirectory = source.Directory, Services = Services, Time = TimeProvider.System });
+        Listeners = new ProtocolListeners(Plugins, Router, Services, loggerFactory);
+        // Order matters: notify blocks exist before streams start emitting, streams before publishers connect.
         core.Add<IConfigurationListener>(Router);
         core.Add<IConfigurationListener>(Streams);
+        core.Add<IConfigurationListener>(Listeners);
     }
 
     public ConfigSource Source { get; }
@@ -44,6 +49,8 @@ internal sealed class HostCore : IAsyncDisposable
     public EventRouter Router { get; }
 
     public StreamRegistry Streams { get; }
+
+    public ProtocolListeners Listeners { get; }
 
     /// <param name="onPluginsChanged">Called for each plugin change after the first load (the running server re-applies).</param>
     public static HostCore Create(ConfigSource source, ILoggerFactory loggerFactory,
@@ -72,6 +79,7 @@ internal sealed class HostCore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Listeners.DisposeAsync(); // no new publishers or players
         await Streams.DisposeAsync(); // sources are plugin code: stop them before plugins unload
         await Plugins.DisposeAsync();
         await Router.DisposeAsync();

@@ -20,6 +20,7 @@ internal static class HostServices
         Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams) =>
         new ServiceCollection()
             .AddSingleton(loggerFactory)
+            .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(Logger<>))
             .AddSingleton<IEventEmitter>(_ => router())
             .AddSingleton(_ => router())

@@ -40,7 +40,11 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         _log = _loggerFactory.CreateLogger("Sluice.Streams");
         _settings = settings ?? new StreamRegistrySettings();
         Sessions = new SessionTracker(events);
+        Features = new StreamFeatures(contributions, _settings.Services, _loggerFactory);
     }
+
+    /// <summary>The stream features in force, attached to each run of their block's streams.</summary>
+    public StreamFeatures Features { get; }
 
     public SessionTracker Sessions { get; }
 
@@ -88,6 +92,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                 SourceTimeout = live.SourceTimeout,
                 Inputs = new([InputOptions.Publish]),
                 Text = "",
+                FeatureBlock = StreamsConfigSection.BlockKey("live", live.Prefix),
             };
             return StartLocked(options).AttachPublisher(remoteAddress);
         }
@@ -106,7 +111,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
             if (!_running.Remove(name, out stream)) return false;
         }
         _events.Emit(new EventDraft("stream_stop") { Media = name });
-        await stream.StopAsync("api");
+        await StopRunAsync(stream, "api");
         lock (_lock)
         {
             if (_configured.TryGetValue(name, out var options) && options.Kind == StreamKind.Stream && !_running.ContainsKey(name))
@@ -156,7 +161,10 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                     }
                 }
             }
-            await Task.WhenAll(toStop.Select(s => s.Item1.StopAsync(s.Item2)));
+            await Task.WhenAll(toStop.Select(s => StopRunAsync(s.Item1, s.Item2)));
+            List<(MediaStream, string)> running;
+            lock (_lock) running = _running.Values.Select(r => (r, r.Options.FeatureBlock)).ToList();
+            await Features.ApplyAsync(options.Features, configuration.Directory, running);
             lock (_lock)
             {
                 foreach (var options1 in _configured.Values)
@@ -175,7 +183,15 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         var stream = new MediaStream(options, _factories, _events, _settings, _loggerFactory.CreateLogger("Sluice.Streams." + options.Name));
         _running[options.Name] = stream;
         stream.Start();
+        Features.Attach(stream, options.FeatureBlock);
         return stream;
+    }
+
+    /// <summary>Ends a run of a stream: the stream stops, then its features let go of it.</summary>
+    private async Task StopRunAsync(MediaStream stream, string reason)
+    {
+        await stream.StopAsync(reason);
+        await Features.DetachAsync(stream);
     }
 
     /// <summary>
@@ -204,7 +220,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                 foreach (var (s, reason) in idle)
                 {
                     _log.LogInformation("stream {Stream} stopped: {Reason}", s.Name, reason);
-                    await s.StopAsync(reason);
+                    await StopRunAsync(s, reason);
                 }
             }
         }
@@ -223,7 +239,8 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
             all = _running.Values.ToArray();
             _running.Clear();
         }
-        await Task.WhenAll(all.Select(s => s.StopAsync("shutdown")));
+        await Task.WhenAll(all.Select(s => StopRunAsync(s, "shutdown")));
+        await Features.DisposeAsync();
         _disposing.Dispose();
     }
 }

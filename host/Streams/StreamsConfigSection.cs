@@ -7,11 +7,12 @@ namespace Sluice.Host.Streams;
 
 /// <summary>
 /// Owns <c>stream</c>, <c>ondemand</c>, <c>live</c> and <c>file</c>; binds <see cref="StreamsOptions"/>.
-/// Every input must be claimed by a loaded <see cref="IMediaSourceFactory"/> whose Validate passes.
-/// Spec directives a stream may carry that this build lacks (dvr, push, cluster_ingest...) are left to
-/// the validator, which warns and drops them (security ones such as <c>auth</c> are errors there).
+/// Every input must be claimed by a loaded <see cref="IMediaSourceFactory"/> whose Validate passes; the
+/// directives of loaded <see cref="IStreamFeatureFactory"/>s (<c>dvr</c>, <c>push</c>...) are checked by
+/// their factory. Spec directives a stream may carry that nothing loaded implements are left to the
+/// validator, which warns and drops them (security ones such as <c>auth</c> are errors there).
 /// </summary>
-internal sealed class StreamsConfigSection : IConfigSection
+internal sealed class StreamsConfigSection(IPluginContributions contributions) : IConfigSection
 {
     private static readonly DirectiveSpec Input = new("input", "input URL [key=value...]", 1);
     private static readonly DirectiveSpec Url = new("url", "url URL [key=value...] (older spelling of input)", 1);
@@ -19,18 +20,39 @@ internal sealed class StreamsConfigSection : IConfigSection
     private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout SECONDS", 1, 1) { Repeatable = false };
     private static readonly DirectiveSpec RetryLimit = new("retry_limit", "retry_limit N", 1, 1) { Repeatable = false };
 
-    public IReadOnlyList<DirectiveSpec> Directives { get; } =
-    [
-        new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
-        new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
-        new("live", "live PREFIX [{ source_timeout SECONDS; }]", 1, 1, BlockUse.Optional, [SourceTimeout]),
-        new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
-    ];
+    public IReadOnlyList<DirectiveSpec> Directives
+    {
+        get
+        {
+            var features = FeatureSpecs(contributions.All<IStreamFeatureFactory>()).Select(f => f.Spec).ToArray();
+            return
+            [
+                new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, .. features]),
+                new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, .. features]),
+                new("live", "live PREFIX [{ source_timeout SECONDS; }]", 1, 1, BlockUse.Optional, [SourceTimeout, .. features]),
+                new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
+            ];
+        }
+    }
+
+    /// <summary>Each feature directive with the factory that owns it; a factory whose list cannot be read owns nothing.</summary>
+    private static IEnumerable<(DirectiveSpec Spec, IStreamFeatureFactory Factory)> FeatureSpecs(IReadOnlyList<IStreamFeatureFactory> factories)
+    {
+        foreach (var f in factories)
+        {
+            IReadOnlyList<DirectiveSpec> specs;
+            try { specs = f.Directives ?? []; }
+            catch (Exception e) when (e is not OutOfMemoryException) { continue; }
+            foreach (var spec in specs) yield return (spec, f);
+        }
+    }
 
     public object Bind(IReadOnlyList<ConfigDirective> directives, ConfigBindContext context)
     {
         var diag = context.Diagnostics;
-        var factories = (context.Services.GetService(typeof(IPluginContributions)) as IPluginContributions)?.All<IMediaSourceFactory>() ?? [];
+        var factories = contributions.All<IMediaSourceFactory>();
+        var featureFactories = FeatureSpecs(contributions.All<IStreamFeatureFactory>()).ToDictionary(f => f.Spec.Name, f => f.Factory, StringComparer.Ordinal);
+        var features = new List<FeatureOptions>();
         var names = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var prefixes = new Dictionary<(string, string), SourceLocation>();
         var streams = new List<StreamOptions>();
@@ -54,7 +76,11 @@ internal sealed class StreamsConfigSection : IConfigSection
                         continue;
                     }
                     names[name] = nameArg.Location;
-                    if (BindStream(d, name, factories, context) is { } s) streams.Add(s);
+                    if (BindStream(d, name, factories, context, featureFactories.Keys.ToHashSet()) is { } s)
+                    {
+                        streams.Add(s);
+                        features.AddRange(BindFeatures(d, name, s.Kind == StreamKind.OnDemand ? StreamBlockKind.OnDemand : StreamBlockKind.Stream, featureFactories, context));
+                    }
                     break;
                 case "live" or "file":
                     if (prefixes.TryGetValue((d.Name, name), out var firstPrefix))
@@ -63,21 +89,75 @@ internal sealed class StreamsConfigSection : IConfigSection
                         continue;
                     }
                     prefixes[(d.Name, name)] = nameArg.Location;
-                    if (d.Name == "live") { if (BindLive(d, name, diag) is { } l) live.Add(l); }
+                    if (d.Name == "live")
+                    {
+                        if (BindLive(d, name, diag, featureFactories.Keys.ToHashSet()) is { } l)
+                        {
+                            live.Add(l);
+                            features.AddRange(BindFeatures(d, name, StreamBlockKind.Live, featureFactories, context));
+                        }
+                    }
                     else if (BindFile(d, name, context) is { } f) files.Add(f);
                     break;
             }
         }
-        return new StreamsOptions { Streams = new(streams), Live = new(live), Files = new(files) };
+        return new StreamsOptions { Streams = new(streams), Live = new(live), Files = new(files), Features = new(features) };
     }
 
-    private static StreamOptions? BindStream(ConfigDirective d, string name, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context)
+    /// <summary>The block's feature directives, each checked by the factory that owns it.</summary>
+    private static List<FeatureOptions> BindFeatures(ConfigDirective block, string name, StreamBlockKind kind,
+        Dictionary<string, IStreamFeatureFactory> factories, ConfigBindContext context)
+    {
+        var bound = new List<FeatureOptions>();
+        var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var c in block.Block ?? [])
+        {
+            if (!factories.TryGetValue(c.Name, out var factory)) continue;
+            var rank = ranks[c.Name] = ranks.GetValueOrDefault(c.Name) + 1;
+            var feature = new FeatureOptions(factory.Name, BlockKey(block.Name, name), kind, name, rank, c);
+            var reported = new DiagnosticList();
+            try
+            {
+                factory.Validate(new StreamFeatureContext
+                {
+                    StreamName = name, Block = kind, Directive = c, Spec = string.Join(" ", c.Arguments.Select(a => a.Text)),
+                    Location = c.Location, Options = c.Block ?? [], Diagnostics = reported, ConfigDirectory = context.ConfigDirectory,
+                    Services = context.Services,
+                    Time = context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+                });
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                reported.Error(c.Location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
+            }
+            foreach (var item in reported.Items)
+            {
+                if (item.Severity == DiagnosticSeverity.Error) context.Diagnostics.Error(item.Location, item.Message);
+                else context.Diagnostics.Warning(item.Location, item.Message);
+            }
+            if (!reported.HasErrors) bound.Add(feature);
+        }
+        return bound;
+    }
+
+    /// <summary>The block a feature belongs to, as <see cref="StreamOptions.FeatureBlock"/> names it.</summary>
+    public static string BlockKey(string directive, string name) => directive + " " + name;
+
+    /// <summary>The block's text without its feature directives: what a change of restarts the source.</summary>
+    private static string SourceText(ConfigDirective d, IReadOnlySet<string> features) =>
+        d with { Block = d.Block?.Where(c => !features.Contains(c.Name)).ToArray() } is var trimmed ? trimmed.Text : d.Text;
+
+    private static StreamOptions? BindStream(ConfigDirective d, string name, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context,
+        IReadOnlySet<string> features)
     {
         var diag = context.Diagnostics;
         var ok = true;
         var kind = d.Name == "ondemand" ? StreamKind.OnDemand : StreamKind.Stream;
         var inputs = new List<InputOptions>();
-        var options = new StreamOptions { Name = name, Kind = kind, Inputs = ValueList<InputOptions>.Empty, Text = d.Text };
+        var options = new StreamOptions
+        {
+            Name = name, Kind = kind, Inputs = ValueList<InputOptions>.Empty, Text = SourceText(d, features), FeatureBlock = BlockKey(d.Name, name),
+        };
         foreach (var c in d.Block!)
         {
             switch (c.Name)
@@ -162,7 +242,7 @@ internal sealed class StreamsConfigSection : IConfigSection
         return checkedHere.HasErrors ? null : input;
     }
 
-    private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag)
+    private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag, IReadOnlySet<string> features)
     {
         var timeout = StreamDefaults.SourceTimeout;
         foreach (var c in d.Children("source_timeout"))
@@ -170,7 +250,7 @@ internal sealed class StreamsConfigSection : IConfigSection
             if (PositiveDuration(c, diag) is { } t) timeout = t;
             else return null;
         }
-        return new LiveOptions(prefix, timeout, d.Text);
+        return new LiveOptions(prefix, timeout, SourceText(d, features));
     }
 
     private static FileVodOptions? BindFile(ConfigDirective d, string prefix, ConfigBindContext context)

@@ -53,8 +53,14 @@ internal sealed record StreamOptions
     /// <summary><c>retry_limit</c>: failed attempts in a row before the stream gives up (null: never).</summary>
     public int? RetryLimit { get; init; }
 
-    /// <summary>The block as written, canonically (comments, spacing and unsupported children ignored).</summary>
+    /// <summary>
+    /// The block as written, canonically (comments, spacing, unsupported children and stream features
+    /// ignored: a changed archive depth does not restart the source).
+    /// </summary>
     public required string Text { get; init; }
+
+    /// <summary>The block stream features attach to: <c>stream NAME</c>, <c>ondemand NAME</c>, or <c>live PREFIX</c> for a published stream.</summary>
+    public string FeatureBlock { get; init; } = "";
 
     public bool IsPublished => Inputs.Count == 1 && Inputs[0].IsPublish;
 }
@@ -73,6 +79,9 @@ internal sealed record StreamsOptions
     public ValueList<StreamOptions> Streams { get; init; } = ValueList<StreamOptions>.Empty;
     public ValueList<LiveOptions> Live { get; init; } = ValueList<LiveOptions>.Empty;
     public ValueList<FileVodOptions> Files { get; init; } = ValueList<FileVodOptions>.Empty;
+
+    /// <summary>The stream features of every block (<c>dvr</c>, <c>push</c>...), diffed apart from the streams themselves.</summary>
+    public ValueList<FeatureOptions> Features { get; init; } = ValueList<FeatureOptions>.Empty;
 }
 
 /// <summary>Defaults of stream directives (documented in docs/streams.md).</summary>

@@ -59,7 +59,7 @@ public sealed class RealMediaTests
         var events = new CollectingEmitter();
         var contributions = new TestContributions(factory);
         await using var registry = new Sluice.Host.Streams.StreamRegistry(events, contributions, settings: StreamsFixture.FastSettings);
-        var loaded = new Sluice.Host.Configuration.ConfigLoader([new Sluice.Host.Streams.StreamsConfigSection()], contributions)
+        var loaded = new Sluice.Host.Configuration.ConfigLoader([new Sluice.Host.Streams.StreamsConfigSection(contributions)], contributions)
             .LoadString($"stream clip {{ input tsfile://{path}; }}", "t.conf", dir.Path);
         Assert.True(loaded.Succeeded, loaded.Format());
         await registry.ApplyAsync(loaded.Configuration!, CancellationToken.None);

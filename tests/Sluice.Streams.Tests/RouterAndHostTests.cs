@@ -48,7 +48,7 @@ public sealed class RouterAndHostTests
         var set = new ContributionSetContributions(contributions, sinks);
         await using var router = new EventRouter(new NotifyRouterSettings { ServerName = "t" }, set);
         await using var registry = new StreamRegistry(router, set, settings: StreamsFixture.FastSettings);
-        var loaded = new ConfigLoader([new CoreConfigSection(), new NotifyConfigSection(), new StreamsConfigSection()], set)
+        var loaded = new ConfigLoader([new CoreConfigSection(), new NotifyConfigSection(), new StreamsConfigSection(set)], set)
             .LoadString("notify all { sink keep://all; }\nstream tv { input test://cam; }", "t.conf", Path.GetTempPath());
         Assert.True(loaded.Succeeded, loaded.Format());
         await router.ApplyAsync(loaded.Configuration!, CancellationToken.None);

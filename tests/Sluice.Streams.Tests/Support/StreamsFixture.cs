@@ -46,7 +46,7 @@ internal sealed class StreamsFixture : IAsyncDisposable
     public StreamRegistry Registry { get; }
 
     public ConfigLoadResult Load(string text, string? directory = null) =>
-        new ConfigLoader([new CoreConfigSection(), new StreamsConfigSection()], Contributions)
+        new ConfigLoader([new CoreConfigSection(), new StreamsConfigSection(Contributions)], Contributions)
             .LoadString(text, "t.conf", directory ?? Path.GetTempPath());
 
     public async Task<StreamsFixture> Apply(string text)

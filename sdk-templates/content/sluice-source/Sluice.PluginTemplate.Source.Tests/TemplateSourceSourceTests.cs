@@ -106,9 +106,12 @@ public sealed class TemplateSourceSourceTests : IDisposable
         }
         Assert.True(videoSpan > PlayFor * 0.4, $"only {videoSpan.TotalSeconds:F2}s of video in {PlayFor.TotalSeconds}s: too slow");
 
-        // The payloads the output kept are intact: the source released only its own references.
-        Assert.All(videoFrames, f => Assert.True(f.Data.StartsWith((byte[])[0, 0, 1]) || f.Data.StartsWith((byte[])[0, 0, 0, 1]), $"not Annex-B: {f.Frame}"));
-        Assert.All(audioFrames, f => Assert.False(f.Data.IsEmpty));
+        // The payloads the output kept are intact after the source let go: it released only its own references.
+        var kept = output.RetainedFrames;
+        Assert.Equal(output.Frames.Count, kept.Count);
+        Assert.All(kept.Where(f => f.TrackId == video.TrackId), f => Assert.True(
+            f.Data.StartsWith((byte[])[0, 0, 1]) || f.Data.StartsWith((byte[])[0, 0, 0, 1]), $"not Annex-B: {f}"));
+        Assert.All(kept.Where(f => f.TrackId == audio.TrackId), f => Assert.False(f.Data.IsEmpty));
     }
 
     [Fact]

@@ -1,0 +1,204 @@
+using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
+using Sluice.Host.Plugins;
+
+namespace Sluice.Host.Streams;
+
+/// <summary>
+/// The stream features in force (<c>dvr</c>, <c>push</c>, <c>thumbnails</c>...): one per directive of each
+/// <c>stream</c>, <c>ondemand</c> and <c>live</c> block, created whether or not the stream runs, and attached
+/// to every run of a stream of that block. A reload keeps a feature whose directive did not change, lets a
+/// changed one reconfigure in place (an archive's depth) or replaces it; a plugin swap replaces the features
+/// of the swapped factory. A feature that throws is logged and left out; the stream runs on.
+/// </summary>
+internal sealed class StreamFeatures(IPluginContributions contributions, IServiceProvider services, ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private sealed class Active(FeatureOptions options, IStreamFeatureFactory factory, IStreamFeature feature)
+    {
+        public FeatureOptions Options { get; set; } = options;
+        public IStreamFeatureFactory Factory { get; } = factory;
+        public IStreamFeature Feature { get; } = feature;
+        public Dictionary<MediaStream, IAsyncDisposable> Attached { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+
+    private readonly ILogger _log = loggerFactory.CreateLogger("Sluice.Streams.Features");
+    private readonly object _gate = new();
+    private List<Active> _active = [];
+
+    /// <summary>The features of a block, e.g. <c>stream tv</c>, for the API and tests.</summary>
+    public IReadOnlyList<IStreamFeature> Of(string block)
+    {
+        lock (_gate) return _active.Where(a => a.Options.Block == block).Select(a => a.Feature).ToArray();
+    }
+
+    /// <summary>
+    /// Brings the features in line with <paramref name="wanted"/> and attaches new ones to the streams of
+    /// their block that run now (<paramref name="running"/>: each stream with its block).
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<FeatureOptions> wanted, string configDirectory, IReadOnlyList<(MediaStream Stream, string Block)> running)
+    {
+        var factories = contributions.All<IStreamFeatureFactory>();
+        List<Active> old;
+        lock (_gate) old = _active;
+        var next = new List<Active>();
+        var retired = new List<Active>();
+        foreach (var options in wanted)
+        {
+            var factory = factories.FirstOrDefault(f => f.Name == options.Factory);
+            if (factory is null) continue;
+            var current = old.FirstOrDefault(a => a.Options.Key == options.Key && !next.Contains(a));
+            if (current is not null && ReferenceEquals(current.Factory, factory))
+            {
+                if (current.Options.Text == options.Text || TryReconfigure(current, options, configDirectory))
+                {
+                    current.Options = options;
+                    next.Add(current);
+                    continue;
+                }
+            }
+            if (Create(factory, options, configDirectory) is { } created)
+            {
+                next.Add(created);
+                foreach (var (stream, block) in running.Where(r => r.Block == options.Block)) Attach(created, stream);
+            }
+        }
+        retired.AddRange(old.Where(a => !next.Contains(a)));
+        lock (_gate) _active = next;
+        foreach (var a in retired) await RetireAsync(a);
+    }
+
+    /// <summary>A run of a stream of <paramref name="block"/> started: every feature of the block attaches to it.</summary>
+    public void Attach(MediaStream stream, string block)
+    {
+        List<Active> features;
+        lock (_gate) features = _active.Where(a => a.Options.Block == block).ToList();
+        foreach (var a in features) Attach(a, stream);
+    }
+
+    /// <summary>A run of a stream stopped: every feature attached to it lets go.</summary>
+    public async Task DetachAsync(MediaStream stream)
+    {
+        List<(Active, IAsyncDisposable)> handles = [];
+        lock (_gate)
+        {
+            foreach (var a in _active)
+            {
+                lock (a.Attached)
+                {
+                    if (a.Attached.Remove(stream, out var handle)) handles.Add((a, handle));
+                }
+            }
+        }
+        foreach (var (a, handle) in handles) await DisposeQuietlyAsync(handle, a.Options, "detaching from " + stream.Name);
+    }
+
+    private void Attach(Active a, MediaStream stream)
+    {
+        try
+        {
+            var handle = a.Feature.Attach(stream);
+            lock (a.Attached) a.Attached[stream] = handle;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError("{Feature} at {Location} failed to attach to stream {Stream}: {Error}", a.Options.Directive.Name, a.Options.Directive.Location, stream.Name, e.Message);
+        }
+    }
+
+    private Active? Create(IStreamFeatureFactory factory, FeatureOptions options, string configDirectory)
+    {
+        try
+        {
+            var problems = new DiagnosticList();
+            var feature = factory.Create(Context(options, configDirectory, problems));
+            if (!problems.HasErrors) return new Active(options, factory, feature);
+            _log.LogError("{Feature} at {Location} could not be created: {Errors}", options.Directive.Name, options.Directive.Location,
+                string.Join("; ", problems.Errors.Select(e => e.Message)));
+            _ = feature.DisposeAsync().AsTask();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError("{Feature} at {Location} could not be created: {Error}", options.Directive.Name, options.Directive.Location, e.Message);
+        }
+        return null;
+    }
+
+    private bool TryReconfigure(Active a, FeatureOptions options, string configDirectory)
+    {
+        try
+        {
+            return a.Feature.TryReconfigure(Context(options, configDirectory, new DiagnosticList()));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogWarning("{Feature} at {Location} failed to reconfigure, replacing it: {Error}", options.Directive.Name, options.Directive.Location, e.Message);
+            return false;
+        }
+    }
+
+    private async Task RetireAsync(Active a)
+    {
+        List<(MediaStream, IAsyncDisposable)> handles;
+        lock (a.Attached)
+        {
+            handles = a.Attached.Select(kv => (kv.Key, kv.Value)).ToList();
+            a.Attached.Clear();
+        }
+        foreach (var (stream, handle) in handles) await DisposeQuietlyAsync(handle, a.Options, "detaching from " + stream.Name);
+        await DisposeQuietlyAsync(a.Feature, a.Options, "disposing");
+    }
+
+    private async Task DisposeQuietlyAsync(IAsyncDisposable target, FeatureOptions options, string what)
+    {
+        try
+        {
+            await target.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogWarning("{Feature} at {Location}: {What} failed: {Error}", options.Directive.Name, options.Directive.Location, what, e.Message);
+        }
+    }
+
+    public StreamFeatureContext Context(FeatureOptions options, string configDirectory, IConfigDiagnostics diagnostics) => new()
+    {
+        StreamName = options.StreamName,
+        Block = options.BlockKind,
+        Directive = options.Directive,
+        Spec = string.Join(" ", options.Directive.Arguments.Select(a => a.Text)),
+        Location = options.Directive.Location,
+        Options = options.Directive.Block ?? [],
+        Diagnostics = diagnostics,
+        ConfigDirectory = configDirectory,
+        Services = services,
+        Time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+        Logger = loggerFactory.CreateLogger($"Sluice.Streams.{options.StreamName}.{options.Directive.Name}"),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Active> all;
+        lock (_gate)
+        {
+            all = _active;
+            _active = [];
+        }
+        foreach (var a in all) await RetireAsync(a);
+    }
+}
+
+/// <summary>
+/// One feature directive of one block as bound: <see cref="Block"/> names the block (<c>stream tv</c>,
+/// <c>live pub</c>), <see cref="Key"/> the directive within it (its name and rank among its kind).
+/// </summary>
+internal sealed record FeatureOptions(string Factory, string Block, StreamBlockKind BlockKind, string StreamName, int Rank, ConfigDirective Directive)
+{
+    public string Key => $"{Block}/{Directive.Name}#{Rank}";
+
+    public string Text => Directive.Text;
+
+    public bool Equals(FeatureOptions? other) => other is not null && Key == other.Key && Text == other.Text && Factory == other.Factory;
+
+    public override int GetHashCode() => HashCode.Combine(Key, Text);
+}
