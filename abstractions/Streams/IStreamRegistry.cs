@@ -58,6 +58,12 @@ public sealed record StreamReaderOptions
 
     /// <summary>Start with the buffered frames since the last keyframe (true) or with the next keyframe (false).</summary>
     public bool FromLastKeyframe { get; init; } = true;
+
+    /// <summary>
+    /// Whether this reader keeps an <c>ondemand</c> stream running like a viewer (true), or only reads while
+    /// it runs anyway (false: an archive or a thumbnailer must not keep a camera on).
+    /// </summary>
+    public bool KeepsStreamAlive { get; init; } = true;
 }
 
 /// <summary>One reader of a stream.</summary>

@@ -82,7 +82,7 @@ internal sealed partial class MediaStream : IMediaStream
     public IStreamReader Subscribe(StreamReaderOptions? options = null)
     {
         options ??= new StreamReaderOptions();
-        var reader = new StreamReader(this, options.Capacity, waitForKeyframe: !options.FromLastKeyframe);
+        var reader = new StreamReader(this, options.Capacity, waitForKeyframe: !options.FromLastKeyframe, options.KeepsStreamAlive);
         lock (_gate)
         {
             if (_stopped)
@@ -131,7 +131,7 @@ internal sealed partial class MediaStream : IMediaStream
     public bool IdleFor(TimeSpan timeout)
     {
         if (Viewers > 0) return false;
-        lock (_gate) if (_readers.Count > 0) return false;
+        lock (_gate) if (_readers.Exists(r => r.KeepsStreamAlive)) return false;
         return Environment.TickCount64 - Volatile.Read(ref _lastUsedMs) >= (long)timeout.TotalMilliseconds;
     }
 

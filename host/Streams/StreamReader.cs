@@ -16,9 +16,10 @@ internal sealed class StreamReader : IStreamReader
     private long _dropped;
     private int _disposed;
 
-    public StreamReader(MediaStream stream, int capacity, bool waitForKeyframe)
+    public StreamReader(MediaStream stream, int capacity, bool waitForKeyframe, bool keepsStreamAlive = true)
     {
         _stream = stream;
+        KeepsStreamAlive = keepsStreamAlive;
         _skipping = waitForKeyframe;
         _channel = Channel.CreateBounded<MediaFrame>(new BoundedChannelOptions(Math.Max(1, capacity))
         {
@@ -33,6 +34,9 @@ internal sealed class StreamReader : IStreamReader
     public IReadOnlyList<TrackInfo> Tracks => _stream.Tracks;
 
     public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>Counts against <c>clients_timeout</c> like a viewer.</summary>
+    public bool KeepsStreamAlive { get; }
 
     /// <summary>Queues a retained copy of the frame, or drops it (counted) while the reader is behind.</summary>
     internal void Offer(in MediaFrame frame, bool resetPoint)

@@ -62,7 +62,7 @@ public sealed class VodTests(HlsFixture fixture)
         Assert.Equal(150, video.Count);
         Assert.InRange(video.Max(p => p.Dts)!.Value - video.Min(p => p.Dts)!.Value + 0.04, 5.95, 6.05);
         Assert.Single(Directory.GetFiles(fixture.Files.CacheFolder, "*.ts"));
-        Assert.Contains(fixture.Events.All, e => e.Name == "file_closed" && e.Media == "vod/clip.mp4" && long.Parse(e.Fields["bytes"]) > 0);
+        Assert.Contains(fixture.Events.All, e => e.Name == "file_closed" && e.Media == "vod/clip.mp4" && long.Parse(e["bytes"]!) > 0);
     }
 
     [Fact]

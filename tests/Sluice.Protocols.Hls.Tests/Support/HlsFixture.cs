@@ -28,7 +28,7 @@ public sealed class HlsFixture : IAsyncLifetime
     internal MediaFiles Files { get; private set; } = null!;
     internal TestStreamRegistry Registry { get; } = new();
     internal TestSessionTracker Sessions { get; } = new();
-    internal TestEvents Events { get; } = new();
+    internal CollectingEmitter Events { get; } = new();
     internal TestVodLibrary Vod { get; private set; } = null!;
     internal PluginHost Host { get; private set; } = null!;
     internal TestStream Cam { get; private set; } = null!;

@@ -16,6 +16,13 @@ internal sealed class TestContributions : IPluginContributions, IServiceProvider
         foreach (var f in factories) _set.Add<IMediaSourceFactory>(f);
     }
 
+    /// <summary>Adds a stream feature type, as a plugin's AddStreamFeature would.</summary>
+    public TestContributions With(IStreamFeatureFactory feature)
+    {
+        _set.Add<IStreamFeatureFactory>(feature);
+        return this;
+    }
+
     public IReadOnlyList<T> All<T>() where T : class => _set.Of<T>();
 
     public object? GetService(Type serviceType) => serviceType == typeof(IPluginContributions) ? this : null;
@@ -34,9 +41,10 @@ internal sealed class StreamsFixture : IAsyncDisposable
         SourceStopTimeout = TimeSpan.FromSeconds(2),
     };
 
-    public StreamsFixture(StreamRegistrySettings? settings = null)
+    public StreamsFixture(StreamRegistrySettings? settings = null, IStreamFeatureFactory? feature = null)
     {
         Contributions = new TestContributions(Source);
+        if (feature is not null) Contributions.With(feature);
         Registry = new StreamRegistry(Events, Contributions, settings: settings ?? FastSettings);
     }
 
