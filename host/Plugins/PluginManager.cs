@@ -48,7 +48,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         _core = core ?? new ContributionSet();
         _logger = loggerFactory.CreateLogger("Sluice.Plugins");
         _shadow = new ShadowCopier(options.ShadowRoot);
-        _loader = new PluginLoader(_shadow, hostServices, loggerFactory);
+        _loader = new PluginLoader(_shadow, options.SharedAssemblies, hostServices, loggerFactory);
         _unloader = new PluginUnloader(options, _logger);
     }
 

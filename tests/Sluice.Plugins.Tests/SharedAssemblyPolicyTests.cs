@@ -1,5 +1,6 @@
 using System.Reflection;
 using Sluice.Abstractions.Sinks;
+using Sluice.Abstractions.Plugins;
 using Sluice.Host.Plugins;
 
 namespace Sluice.Plugins.Tests;
@@ -19,7 +20,7 @@ public sealed class SharedAssemblyPolicyTests
     [InlineData("Microsoft.AspNetCore.Routing")]
     [InlineData("Microsoft.Extensions.Options")]
     public void IsShared_Should_BeTrue_For_Contracts_Logging_And_SharedFrameworkAssemblies(string name) =>
-        Assert.True(SharedAssemblyPolicy.IsShared(new AssemblyName(name)));
+        Assert.True(SharedAssemblyPolicy.Default.IsShared(new AssemblyName(name)));
 
     [Theory]
     [InlineData("Newtonsoft.Json")]
@@ -28,7 +29,7 @@ public sealed class SharedAssemblyPolicyTests
     [InlineData("Polly")]
     [InlineData("Sluice.TestPlugins.Hello")]
     public void IsShared_Should_BeFalse_For_PrivateDependencies(string name) =>
-        Assert.False(SharedAssemblyPolicy.IsShared(new AssemblyName(name)));
+        Assert.False(SharedAssemblyPolicy.Default.IsShared(new AssemblyName(name)));
 
     [Fact]
     public void A_builder_refuses_contributions_after_Configure_returned()
