@@ -17,10 +17,12 @@ namespace Sluice.Abstractions.Plugins;
 public sealed class SharedAssemblyPolicy
 {
     /// <summary>
-    /// The shared set beyond the frameworks, as simple names where <c>*</c> stands for any text.
-    /// This list is where an assembly becomes shared: one loaded once in the host's default
-    /// (non-collectible) context for every plugin, never in a plugin's own context. The host must
-    /// ship it too (a <c>PackageReference</c> of Sluice.Host), or plugins fall back to their own copy.
+    /// The shared set beyond the frameworks: simple <em>assembly</em> names (not package names) where
+    /// <c>*</c> stands for any text. This list is where an assembly becomes shared: loaded once in the
+    /// host's default (non-collectible) context for every plugin, never in a plugin's own context. The
+    /// host must ship it too (a <c>PackageReference</c> of Sluice.Host), or plugins fall back to their
+    /// own copy. Example: the packages <c>Microsoft.ClearScript.*</c> hold the assemblies
+    /// <c>ClearScript.Core</c>, <c>ClearScript.V8</c>..., so their pattern is <c>ClearScript.*</c>.
     /// </summary>
     public static IReadOnlyList<string> DefaultPatterns { get; } =
     [
@@ -51,7 +53,7 @@ public sealed class SharedAssemblyPolicy
 
     public IReadOnlyList<string> Patterns { get; }
 
-    /// <summary>This policy with more shared patterns (e.g. <c>Microsoft.ClearScript.*</c>).</summary>
+    /// <summary>This policy with more shared patterns (e.g. <c>ClearScript.*</c>).</summary>
     public SharedAssemblyPolicy With(params string[] patterns) => new(Patterns.Concat(patterns));
 
     public bool IsShared(AssemblyName name) => name.Name is { } simple && IsShared(simple);
