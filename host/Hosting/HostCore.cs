@@ -25,7 +25,7 @@ internal sealed class HostCore : IAsyncDisposable
         core.Add<IConfigSection>(new NotifyConfigSection());
         core.Add<IConfigSection>(new StreamsConfigSection());
         Plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
-            Services, loggerFactory, onPluginsChanged, core);
+            Services, loggerFactory, onPluginsChanged, core, UsersOf);
         Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, loggerFactory, Services);
         Streams = new StreamRegistry(Router, Plugins, loggerFactory);
         // Order matters: notify blocks exist before streams start emitting.
@@ -53,6 +53,10 @@ internal sealed class HostCore : IAsyncDisposable
     /// <summary>Parses, validates and binds <paramref name="text"/> with every section loaded now.</summary>
     public ConfigLoadResult Load(string text) =>
         new ConfigLoader(Plugins.All<IConfigSection>(), Services).LoadString(text, Source.DisplayName, Source.Directory);
+
+    /// <summary>What of the configuration in force (none yet: nothing) could not do with only <paramref name="remaining"/>.</summary>
+    private IReadOnlyList<string> UsersOf(IPluginContributions remaining) =>
+        Configuration.HasValue ? PluginUsage.UsersOf(Configuration.Current, remaining, Services) : [];
 
     /// <summary><c>plugins_dir</c> as written (read before plugins load: they bring the other sections).</summary>
     private static string PluginsDirectoryOf(ConfigSource source)
