@@ -18,12 +18,13 @@ internal static class PluginUsage
         return result.Errors.Select(e => Name(configuration.Directives, e)).Distinct(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary><c>notify pager at FILE:LINE</c> for the top-level directive holding the error, else the error itself.</summary>
+    /// <summary><c>notify pager at FILE:LINE</c> for the top-level directive holding the error, else the error's FILE:LINE.</summary>
     private static string Name(IReadOnlyList<ConfigDirective> tree, Diagnostic error)
     {
         var holder = tree.FirstOrDefault(d => Holds(d, error.Location, exact: true))
             ?? tree.FirstOrDefault(d => Holds(d, error.Location, exact: false));
-        if (holder is null) return error.ToString();
+        // The message is left out: it may quote a spec with credentials.
+        if (holder is null) return $"the configuration at {error.Location.File}:{error.Location.Line}";
         // A block's argument names it (notify pager, stream cam); a plain directive's is a value.
         var name = holder.HasBlock && holder.Positional.FirstOrDefault() is { } first ? $"{holder.Name} {first.Text}" : holder.Name;
         return $"{name} at {holder.Location.File}:{holder.Location.Line}";

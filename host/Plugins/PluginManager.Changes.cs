@@ -122,8 +122,8 @@ internal sealed partial class PluginManager
         slot.Error = $"its folder was removed; {reason}; it keeps running and is unloaded once the configuration no longer uses it";
         Publish();
         if (known) return null;
-        _logger.LogWarning("{Change} waits: {Plugin} is {Reason}; it keeps running until a configuration without it is applied",
-            change, slot.Plugin!.Describe(), reason);
+        _logger.LogWarning("{Plugin}: its folder {Folder} was removed, but it is {Reason}; it keeps running until a configuration without that is applied",
+            slot.Plugin!.Describe(), slot.Folder, reason);
         return new PluginChangeOutcome(change, false, reason);
     }
 
