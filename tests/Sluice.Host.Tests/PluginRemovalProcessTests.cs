@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Sluice.Host.Tests.Support;
 
@@ -26,8 +25,8 @@ public sealed class PluginRemovalProcessTests
         await using var host = await SluiceProcess.StartAsync(Pager, pluginsDir: plugins, workDir: work);
         var usedBy = $"notify pager at {host.ConfigPath}:3";   // plugins_dir and http come first
         var shadowRoot = Path.Combine(Path.GetTempPath(), "sluice-shadow", host.Pid.ToString());
-        await PostProbeAsync(host, 1);
-        await WaitForSeqsAsync(work, [1]);
+        await Probes.PostAsync(host, "probe", 1);
+        await Probes.WaitForSeqsAsync(Path.Combine(work, "pager.jsonl"), [1], Bound);
         var plugin = await PluginAsync(host, "Sluice.Sinks.Log");
         Assert.Equal("loaded", plugin?.GetProperty("state").GetString());
         Assert.Equal([usedBy], UsedBy(plugin!.Value));
@@ -38,8 +37,8 @@ public sealed class PluginRemovalProcessTests
         var removing = await WaitForPluginAsync(host, "Sluice.Sinks.Log", p => p?.GetProperty("state").GetString() == "removing");
         Assert.Equal([usedBy], UsedBy(removing!.Value));
         Assert.Contains($"in use by {usedBy}", removing.Value.GetProperty("error").GetString());
-        await PostProbeAsync(host, 2);   // still delivering
-        await WaitForSeqsAsync(work, [1, 2]);
+        await Probes.PostAsync(host, "probe", 2);   // still delivering
+        await Probes.WaitForSeqsAsync(Path.Combine(work, "pager.jsonl"), [1, 2], Bound);
         var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync("plugins", "-c", host.ConfigPath);
         Assert.True(code == 0, stderr);
         Assert.Contains($"(running host at http://127.0.0.1:{host.Port})", stdout);
@@ -66,28 +65,31 @@ public sealed class PluginRemovalProcessTests
         await File.WriteAllTextAsync(host.ConfigPath, text);
         using (var again = await host.Http.PostAsync("/api/v1/config/reload", null))
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        await PostProbeAsync(host, 3);
-        await WaitForSeqsAsync(work, [1, 2, 3]);
+        await Probes.PostAsync(host, "probe", 3);
+        await Probes.WaitForSeqsAsync(Path.Combine(work, "pager.jsonl"), [1, 2, 3], Bound);
     }
 
-    private static async Task PostProbeAsync(SluiceProcess host, int seq)
+    [Fact]
+    public async Task Sluice_plugins_without_a_running_host_lists_plugins_dir_and_what_of_the_file_uses_each_plugin()
     {
-        using var body = new StringContent($"{{\"event\":\"probe\",\"seq\":{seq}}}", Encoding.UTF8, "application/json");
-        using var r = await host.Http.PostAsync("/api/v1/events", body);
-        r.EnsureSuccessStatusCode();
-    }
-
-    private static async Task WaitForSeqsAsync(string work, long[] expected)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        long[] seqs = [];
-        while (DateTime.UtcNow < deadline)
+        var work = Directory.CreateTempSubdirectory("sluice-removal-").FullName;
+        var plugins = PluginFolder.CopyOf(work, "Sluice.Sinks.Log", "Sluice.Sinks.Http");
+        var conf = Path.Combine(work, "sluice.conf");
+        await File.WriteAllTextAsync(conf, $"plugins_dir {plugins};\nhttp 127.0.0.1:{FreePort.Next()};\n" + Pager);
+        try
         {
-            seqs = (await EventLog.ReadAsync(Path.Combine(work, "pager.jsonl"))).Select(e => e.GetProperty("seq").GetInt64()).ToArray();
-            if (seqs.Length >= expected.Length) break;
-            await Task.Delay(50);
+            var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync("plugins", "-c", conf);
+
+            Assert.True(code == 0, stderr);
+            Assert.Contains($"plugins_dir {plugins} (no host running with {conf})", stdout);
+            Assert.Matches(@"Sluice\.Sinks\.Log\s+\S+\s+Loaded\s", stdout);
+            Assert.Contains($"used by notify pager at {conf}:3", stdout);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(stdout, "used by"));   // nothing uses the HTTP sink
         }
-        Assert.Equal(expected, seqs);
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static string[] ShadowCopies(string shadowRoot) =>
