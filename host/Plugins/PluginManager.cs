@@ -191,6 +191,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         try
         {
             if (_disposed) return [];
+            _unloader.SweepLingering();
             var outcomes = new List<PluginChangeOutcome>();
             var folders = Directory.Exists(_options.PluginsDirectory)
                 ? Directory.GetDirectories(_options.PluginsDirectory).Order(StringComparer.Ordinal).ToList()
