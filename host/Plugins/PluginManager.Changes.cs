@@ -101,7 +101,7 @@ internal sealed partial class PluginManager
             Publish();
             return new PluginChangeOutcome(change, true, null);
         }
-        if (notify && UsersWithout(slot) is { Count: > 0 } users) return Hold(slot, change, users);
+        if (notify && UsersWithout(old) is { Count: > 0 } users) return Hold(slot, change, users);
 
         _slots.Remove(slot);
         Publish();
@@ -127,17 +127,17 @@ internal sealed partial class PluginManager
         return new PluginChangeOutcome(change, false, reason);
     }
 
-    /// <summary>What of the configuration in force needs the slot's plugin; empty when nothing (or when that cannot be told).</summary>
-    private IReadOnlyList<string> UsersWithout(PluginSlot slot)
+    /// <summary>What of the configuration in force needs <paramref name="plugin"/>; empty when nothing (or when that cannot be told).</summary>
+    private IReadOnlyList<string> UsersWithout(LoadedPlugin plugin)
     {
         if (_users is null) return [];
         try
         {
-            return _users(new ContributionsView(_core, _active.Where(p => p != slot.Plugin).ToArray()));
+            return _users(new ContributionsView(_core, _active.Where(p => p != plugin).ToArray()));
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "could not tell what uses {Plugin}; it is removed", slot.Plugin?.Describe());
+            _logger.LogError(e, "could not tell what uses {Plugin}; taken as unused", plugin.Describe());
             return [];
         }
     }

@@ -125,12 +125,8 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     }
 
     /// <summary>What of the configuration in force needs the plugin of <paramref name="folder"/> (empty: nothing, or not loaded).</summary>
-    public IReadOnlyList<string> UsersOf(string folder)
-    {
-        var plugins = _active;
-        if (_users is null || !plugins.Any(p => p.Folder == folder)) return [];
-        return _users(new ContributionsView(_core, plugins.Where(p => p.Folder != folder).ToArray()));
-    }
+    public IReadOnlyList<string> UsersOf(string folder) =>
+        _active.FirstOrDefault(p => p.Folder == folder) is { } plugin ? UsersWithout(plugin) : [];
 
     private async Task ReleaseInBackgroundAsync()
     {
@@ -224,7 +220,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
                     : await ReplaceAsync(slot, notify, cancellationToken));
             }
 
-            if (retryRemovals || outcomes.Count > 0)
+            if (retryRemovals || outcomes.Any(o => o.Applied))
             {
                 foreach (var slot in _slots.Where(s => s.UsedBy is not null && !folders.Contains(s.Folder)).ToList())
                 {
