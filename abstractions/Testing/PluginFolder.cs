@@ -1,16 +1,17 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text.Json;
+using McMaster.NETCore.Plugins;
 using Sluice.Abstractions.Plugins;
 
 namespace Sluice.Testing;
 
 /// <summary>
 /// A plugin loaded from its folder the way the host loads it: <c>plugin.json</c> read, one collectible
-/// <see cref="AssemblyLoadContext"/>, the assemblies of <see cref="SharedAssemblies"/> from the default
-/// context (so types unify), everything else, managed and native, from the folder through its
-/// <c>.deps.json</c>. <see cref="UnloadAndWaitAsync"/> proves the context was collected.
+/// McMaster.NETCore.Plugins context configured by <see cref="SharedAssemblyPolicy"/> (the assemblies the
+/// folder carries and the policy does not share come from the folder, managed and native through its
+/// <c>.deps.json</c>; everything else from the default context, so contract types unify).
+/// <see cref="UnloadAndWaitAsync"/> proves the context was collected.
 /// </summary>
 public sealed class PluginFolder
 {
@@ -34,14 +35,23 @@ public sealed class PluginFolder
 
     /// <summary>Loads the plugin in <paramref name="folder"/> (its build or publish output).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static PluginFolder Load(string folder)
+    public static PluginFolder Load(string folder, SharedAssemblyPolicy? policy = null)
     {
         var manifestPath = Path.Combine(folder, PluginManifest.FileName);
         var manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(manifestPath))
                        ?? throw new InvalidDataException($"{manifestPath} is empty");
         var entry = Path.Combine(folder, manifest.EntryAssembly);
-        var context = new FolderContext(entry);
-        var assembly = context.LoadFromAssemblyPath(entry);
+        var config = new PluginConfig(entry)
+        {
+            IsUnloadable = true,
+            PreferSharedTypes = true,
+            LoadInMemory = false,
+            DefaultContext = AssemblyLoadContext.Default,
+        };
+        foreach (var name in (policy ?? SharedAssemblyPolicy.Default).PrivateAssembliesIn(folder)) config.PrivateAssemblies.Add(name);
+        var loader = new PluginLoader(config);
+        var context = loader.LoadContext;
+        var assembly = loader.LoadDefaultAssembly();
         var type = assembly.GetExportedTypes().SingleOrDefault(t => typeof(ISluicePlugin).IsAssignableFrom(t) && !t.IsAbstract)
                    ?? throw new InvalidOperationException($"{manifest.EntryAssembly} has no public ISluicePlugin class");
         return new PluginFolder(folder, manifest, new WeakReference(context), (ISluicePlugin)Activator.CreateInstance(type)!);
@@ -106,41 +116,5 @@ public sealed class PluginFolder
         while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "plugins", pluginName))) dir = dir.Parent;
         if (dir is null) throw new DirectoryNotFoundException($"plugins/{pluginName} not found above {testBin}");
         return Path.Combine(dir.FullName, "plugins", pluginName, "bin", configuration, "net10.0");
-    }
-
-    private sealed class FolderContext : AssemblyLoadContext
-    {
-        private readonly AssemblyDependencyResolver _resolver;
-        private readonly string _folder;
-
-        public FolderContext(string entryPath) : base($"plugin:{Path.GetFileName(entryPath)}", isCollectible: true)
-        {
-            _resolver = new AssemblyDependencyResolver(entryPath);
-            _folder = Path.GetDirectoryName(entryPath)!;
-        }
-
-        protected override Assembly? Load(AssemblyName name)
-        {
-            if (SharedAssemblies.IsShared(name))
-            {
-                try
-                {
-                    return Default.LoadFromAssemblyName(name);
-                }
-                catch (Exception e) when (e is FileNotFoundException or FileLoadException)
-                {
-                    // The host (here: the test process) lacks it: the plugin's own copy is used, as in the host.
-                }
-            }
-            var path = _resolver.ResolveAssemblyToPath(name);
-            if (path is null && File.Exists(Path.Combine(_folder, name.Name + ".dll"))) path = Path.Combine(_folder, name.Name + ".dll");
-            return path is null ? null : LoadFromAssemblyPath(path);
-        }
-
-        protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
-        {
-            var path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
-            return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
-        }
     }
 }

@@ -26,7 +26,7 @@ internal static class HostApi
         api.MapGet("/api/v1/plugins", () => Results.Json(new
         {
             plugins_dir = server.Plugins.PluginsDirectory,
-            plugins = server.Plugins.Plugins.Select(ToJson),
+            plugins = server.Plugins.Plugins.Select(p => ToJson(p, p.State == PluginState.Loaded ? server.Plugins.UsersOf(p.Folder) : p.UsedBy)),
         }));
 
         api.MapPost("/api/v1/config/reload", async (CancellationToken ct) =>
@@ -42,14 +42,16 @@ internal static class HostApi
         });
     }
 
-    public static object ToJson(PluginInfo p) => new
+    /// <param name="usedBy">What of the configuration in force needs it (for a Removing plugin: what keeps it).</param>
+    public static object ToJson(PluginInfo p, IReadOnlyList<string> usedBy) => new
     {
         name = p.Name,
         version = p.Version,
         description = p.Manifest?.Description,
-        state = p.State == PluginState.Loaded ? "loaded" : "failed",
+        state = p.State.ToString().ToLowerInvariant(),
         error = p.Error,
         folder = p.Folder,
         loaded_at = p.LoadedAt,
+        used_by = usedBy,
     };
 }

@@ -53,6 +53,17 @@ internal sealed class ConfigLoader
         return Bind(tree, null, fileName, Path.GetFullPath(directory), diagnostics, reader.Files);
     }
 
+    /// <summary>
+    /// Binds the tree of an already validated configuration again (no file is read): whether it still
+    /// holds with these sections and services, e.g. without one plugin's.
+    /// </summary>
+    public ConfigLoadResult Rebind(SluiceConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var displayName = configuration.Directives.FirstOrDefault()?.Location.File ?? configuration.FilePath ?? DefaultFileName;
+        return Bind(configuration.Directives, configuration.FilePath, displayName, configuration.Directory, new DiagnosticBag(), []);
+    }
+
     /// <summary>Loads the embedded default configuration (file name <c>&lt;default&gt;</c>, folder beside the executable).</summary>
     public ConfigLoadResult LoadDefault() => LoadString(DefaultText, DefaultFileName, AppContext.BaseDirectory);
 

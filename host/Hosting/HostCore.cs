@@ -23,7 +23,7 @@ internal sealed class HostCore : IAsyncDisposable
 
         var core = new ContributionSet();
         Plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
-            Services, loggerFactory, onPluginsChanged, core);
+            Services, loggerFactory, onPluginsChanged, core, UsersOf);
         core.Add<IConfigSection>(new CoreConfigSection());
         core.Add<IConfigSection>(new NotifyConfigSection());
         core.Add<IConfigSection>(new StreamsConfigSection(Plugins));
@@ -60,6 +60,10 @@ internal sealed class HostCore : IAsyncDisposable
     /// <summary>Parses, validates and binds <paramref name="text"/> with every section loaded now.</summary>
     public ConfigLoadResult Load(string text) =>
         new ConfigLoader(Plugins.All<IConfigSection>(), Services).LoadString(text, Source.DisplayName, Source.Directory);
+
+    /// <summary>What of the configuration in force (none yet: nothing) could not do with only <paramref name="remaining"/>.</summary>
+    private IReadOnlyList<string> UsersOf(IPluginContributions remaining) =>
+        Configuration.HasValue ? PluginUsage.UsersOf(Configuration.Current, remaining, Services) : [];
 
     /// <summary><c>plugins_dir</c> as written (read before plugins load: they bring the other sections).</summary>
     private static string PluginsDirectoryOf(ConfigSource source)

@@ -138,6 +138,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         await ApplyAsync(configuration, text, cancellationToken);
         Router.ConfigReloaded(Source.FilePath);
         _log.LogInformation("configuration {Config} reloaded", Source.DisplayName);
+        Plugins.ConfigurationChanged();   // a plugin waiting to be removed may be unused now
         return loaded.Result;
     }
 

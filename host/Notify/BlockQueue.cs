@@ -14,6 +14,7 @@ internal sealed class BlockQueue : IValueTaskSource<bool>
     private readonly ConcurrentQueue<SluiceEvent> _items = new();
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private int _parked;       // 1 while the loop waits; whoever swaps it to 0 completes _wake
+    private int _nudged;       // 1 when the loop must look at something other than the queue
     private volatile bool _completed;
 
     public bool IsEmpty => _items.IsEmpty;
@@ -32,6 +33,16 @@ internal sealed class BlockQueue : IValueTaskSource<bool>
 
     public bool TryRead(out SluiceEvent evt) => _items.TryDequeue(out evt!);
 
+    /// <summary>
+    /// Wakes the loop without an event: <see cref="WaitToReadAsync"/> returns true once even if the queue
+    /// is empty (a new setup for an idle block must be taken now, not at its next event).
+    /// </summary>
+    public void Nudge()
+    {
+        Interlocked.Exchange(ref _nudged, 1); // a full fence, like the enqueue in TryWrite
+        if (Volatile.Read(ref _parked) == 1) Wake();
+    }
+
     /// <summary>No more writes; the loop gets false from <see cref="WaitToReadAsync"/> once the queue is empty.</summary>
     public void Complete()
     {
@@ -40,7 +51,7 @@ internal sealed class BlockQueue : IValueTaskSource<bool>
     }
 
     /// <summary>
-    /// True when there is something to read, false when completed and empty. Only the delivery loop
+    /// True when there is something to read (or the loop was nudged), false when completed and empty. Only the delivery loop
     /// calls it (never twice at once); throws <see cref="OperationCanceledException"/> when cancelled.
     /// </summary>
     public async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
@@ -49,10 +60,11 @@ internal sealed class BlockQueue : IValueTaskSource<bool>
         {
             if (!_items.IsEmpty) return true;
             if (_completed) return false;
+            if (Interlocked.Exchange(ref _nudged, 0) == 1) return true;
             cancellationToken.ThrowIfCancellationRequested();
             _wake.Reset();
             Interlocked.Exchange(ref _parked, 1); // a full fence: a writer after this sees the flag
-            if ((!_items.IsEmpty || _completed) && Interlocked.Exchange(ref _parked, 0) == 1) continue;
+            if ((!_items.IsEmpty || _completed || Volatile.Read(ref _nudged) == 1) && Interlocked.Exchange(ref _parked, 0) == 1) continue;
             // Parked (or a writer already took the flag and completes _wake right away).
             await using (cancellationToken.UnsafeRegister(static s => ((BlockQueue)s!).Wake(), this))
             {

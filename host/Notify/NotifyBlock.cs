@@ -20,7 +20,8 @@ internal sealed partial class NotifyBlock
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abort = new();
     private volatile BlockSetup _setup;
-    private volatile BlockSetup? _pending;
+    private BlockSetup? _pending;
+    private volatile TaskCompletionSource _reconfigured = new(TaskCreationOptions.RunContinuationsAsynchronously); // cuts a resend wait short
     private volatile bool _closed;
     private volatile bool _delivering;
     private ResendBuffer? _resend;
@@ -69,11 +70,18 @@ internal sealed partial class NotifyBlock
         }
     }
 
-    /// <summary>Switches to a new setup (changed options, or a sink from a swapped plugin) after the batch in flight.</summary>
+    /// <summary>
+    /// Switches to a new setup (changed options, or a sink from a swapped plugin) after the batch in flight,
+    /// at once when idle: the old sink is disposed now, so a swapped plugin can be collected without traffic.
+    /// </summary>
     public void Reconfigure(BlockSetup setup)
     {
         Configured = setup;
-        _pending = setup;
+        // A full fence before reading _reconfigured (ApplyPendingAsync renews it first).
+        if (Interlocked.Exchange(ref _pending, setup) is { } unused && !ReferenceEquals(unused.Sink, setup.Sink))
+            _ = DisposeSinkAsync(unused); // superseded before the loop took it: it never delivered
+        _reconfigured.TrySetResult();
+        _queue.Nudge();
     }
 
     /// <summary>Stops taking events, delivers what is queued within <paramref name="drainTimeout"/>, then disposes the sink.</summary>
@@ -90,7 +98,7 @@ internal sealed partial class NotifyBlock
             Interlocked.Add(ref _dropped, left);
             _logger.LogWarning("notify {Block}: {Count} events not delivered within {Timeout} at stop, dropped", Name, left, drainTimeout);
         }
-        if (_pending is { } p && p.Sink != _setup.Sink) await DisposeSinkAsync(p);
+        if (Volatile.Read(ref _pending) is { } p && p.Sink != _setup.Sink) await DisposeSinkAsync(p);
         await DisposeSinkAsync(_setup);
         _delivery?.Dispose();
         _abort.Dispose();
@@ -148,7 +156,7 @@ internal sealed partial class NotifyBlock
         var wait = _nextRetryUtc - DateTime.UtcNow;
         if (wait > TimeSpan.Zero)
         {
-            try { await Task.Delay(wait, _abort.Token); } catch (OperationCanceledException) { return; }
+            try { await Task.WhenAny(Task.Delay(wait, _abort.Token), _reconfigured.Task); } catch (OperationCanceledException) { return; }
             return; // re-check pending setup changes before retrying
         }
         while (!_queue.IsEmpty)
@@ -229,6 +237,7 @@ internal sealed partial class NotifyBlock
 
     private async Task ApplyPendingAsync()
     {
+        if (_reconfigured.Task.IsCompleted) _reconfigured = new(TaskCreationOptions.RunContinuationsAsynchronously);
         if (Interlocked.Exchange(ref _pending, null) is not { } next) return;
         var old = _setup;
         _setup = next;

@@ -8,7 +8,7 @@ namespace Sluice.Host.Plugins;
 /// </summary>
 internal sealed class LoadedPlugin(
     string folder, PluginManifest manifest, FolderStamp stamp, string shadowDirectory,
-    PluginLoadContext context, ISluicePlugin instance, ContributionSet contributions)
+    PluginContext context, ISluicePlugin instance, ContributionSet contributions)
 {
     public string Folder { get; } = folder;
     public PluginManifest Manifest { get; } = manifest;
@@ -16,7 +16,7 @@ internal sealed class LoadedPlugin(
     public string ShadowDirectory { get; } = shadowDirectory;
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
-    public PluginLoadContext? Context { get; private set; } = context;
+    public PluginContext? Context { get; private set; } = context;
     public ISluicePlugin? Instance { get; private set; } = instance;
     /// <summary>Replaced by an empty set on release (never cleared: a reader may be enumerating it).</summary>
     public ContributionSet Contributions { get; private set; } = contributions;
@@ -34,8 +34,6 @@ internal sealed class LoadedPlugin(
         Instance = null;
         var context = Context;
         Context = null;
-        if (context is null) return null;
-        context.Unload();
-        return new WeakReference(context);
+        return context?.Unload();
     }
 }

@@ -1,3 +1,5 @@
+using Sluice.Abstractions.Plugins;
+
 namespace Sluice.Host.Plugins;
 
 /// <summary>Where plugins live and how the host watches and unloads them.</summary>
@@ -20,6 +22,9 @@ internal sealed class PluginHostOptions
 
     /// <summary>Time given to a plugin's services to stop.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>What plugins take from the host rather than their own folder.</summary>
+    public SharedAssemblyPolicy SharedAssemblies { get; init; } = SharedAssemblyPolicy.Default;
 
     /// <summary>Root of this process's shadow copies (deleted on dispose).</summary>
     public string ShadowRoot { get; init; } =

@@ -1,9 +1,14 @@
 namespace Sluice.Host.Plugins;
 
-/// <summary>The text of <c>sluice plugins</c>: one line per plugin folder, then the reason of each problem.</summary>
+/// <summary>
+/// The text of <c>sluice plugins</c>: one line per plugin folder, then the reason of each problem and
+/// what of the configuration uses each plugin.
+/// </summary>
 internal static class PluginListing
 {
-    public static void Write(TextWriter output, IReadOnlyList<PluginInfo> plugins, string pluginsDirectory)
+    /// <param name="usedBy">What of the configuration uses a Loaded plugin (a Removing one says it in its reason).</param>
+    public static void Write(TextWriter output, IReadOnlyList<PluginInfo> plugins, string pluginsDirectory,
+        Func<PluginInfo, IReadOnlyList<string>>? usedBy = null)
     {
         if (plugins.Count == 0)
         {
@@ -12,11 +17,15 @@ internal static class PluginListing
         }
         var nameWidth = Math.Max(4, plugins.Max(p => p.Name.Length));
         var versionWidth = Math.Max(7, plugins.Max(p => (p.Version ?? "-").Length));
-        output.WriteLine($"{"NAME".PadRight(nameWidth)}  {"VERSION".PadRight(versionWidth)}  {"STATE",-6}  FOLDER");
+        var stateWidth = plugins.Any(p => p.State == PluginState.Removing) ? 8 : 6;
+        var indent = "".PadRight(nameWidth);
+        output.WriteLine($"{"NAME".PadRight(nameWidth)}  {"VERSION".PadRight(versionWidth)}  {"STATE".PadRight(stateWidth)}  FOLDER");
         foreach (var p in plugins)
         {
-            output.WriteLine($"{p.Name.PadRight(nameWidth)}  {(p.Version ?? "-").PadRight(versionWidth)}  {p.State,-6}  {p.Folder}");
-            if (p.Error is not null) output.WriteLine($"{"".PadRight(nameWidth)}  {p.Error}");
+            output.WriteLine($"{p.Name.PadRight(nameWidth)}  {(p.Version ?? "-").PadRight(versionWidth)}  {p.State.ToString().PadRight(stateWidth)}  {p.Folder}");
+            if (p.Error is not null) output.WriteLine($"{indent}  {p.Error}");
+            if (p.State == PluginState.Loaded && usedBy?.Invoke(p) is { Count: > 0 } users)
+                output.WriteLine($"{indent}  used by {string.Join(", ", users)}");
         }
     }
 }

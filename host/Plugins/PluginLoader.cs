@@ -6,11 +6,12 @@ using Sluice.Abstractions.Plugins;
 namespace Sluice.Host.Plugins;
 
 /// <summary>
-/// Loads one plugin folder: manifest, version check, shadow copy, its own collectible context, the
+/// Loads one plugin folder: manifest, version check, shadow copy, its own collectible context
+/// (<see cref="PluginContext"/>: McMaster's, with the shared-assembly policy), the
 /// <see cref="ISluicePlugin"/> and its <c>Configure</c>. Any failure unloads what was loaded and comes
 /// back as a reason; it never escapes.
 /// </summary>
-internal sealed class PluginLoader(ShadowCopier shadow, IServiceProvider hostServices, ILoggerFactory loggerFactory)
+internal sealed class PluginLoader(ShadowCopier shadow, SharedAssemblyPolicy policy, IServiceProvider hostServices, ILoggerFactory loggerFactory)
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
     public PluginLoadResult Load(string folder)
@@ -30,10 +31,19 @@ internal sealed class PluginLoader(ShadowCopier shadow, IServiceProvider hostSer
         }
 
         var entryPath = Path.Combine(shadowDir, manifest.EntryAssembly);
-        var context = new PluginLoadContext($"{manifest.Name} {manifest.Version}", entryPath);
+        PluginContext context;
         try
         {
-            var assembly = context.LoadFromAssemblyPath(entryPath);
+            context = PluginContext.Create(entryPath, policy);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            ShadowCopier.Delete(shadowDir);
+            return PluginLoadResult.Failed(folder, stamp, manifest, $"cannot prepare a load context for {manifest.EntryAssembly}: {e.Message}");
+        }
+        try
+        {
+            var assembly = context.LoadEntryAssembly();
             var type = FindPluginType(assembly);
             var instance = Construct(type);
             var builder = new PluginBuilder(manifest, hostServices, loggerFactory);
@@ -51,7 +61,7 @@ internal sealed class PluginLoader(ShadowCopier shadow, IServiceProvider hostSer
         catch (Exception e)
         {
             context.Unload();
-            ShadowCopier.Delete(shadowDir);
+            ShadowCopier.Delete(shadowDir);   // nothing of it runs: the files may go even before the context is collected
             return PluginLoadResult.Failed(folder, stamp, manifest, e is PluginLoadException ? e.Message : Describe(e, manifest.EntryAssembly));
         }
     }

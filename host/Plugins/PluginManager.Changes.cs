@@ -88,20 +88,58 @@ internal sealed partial class PluginManager
         return new PluginChangeOutcome(change, true, null) { OldCollected = collected, OldContext = context };
     }
 
-    private async Task<PluginChangeOutcome> RemoveAsync(PluginSlot slot, bool notify, CancellationToken cancellationToken)
+    /// <summary>
+    /// The folder is gone. A plugin the configuration in force still uses stays (listed Removing, with what
+    /// uses it) and is tried again later; null then when nothing changed since the last try.
+    /// </summary>
+    private async Task<PluginChangeOutcome?> RemoveAsync(PluginSlot slot, bool notify, CancellationToken cancellationToken)
     {
+        var change = new PluginSetChange(PluginChangeKind.Removed, slot.Folder, slot.Plugin?.Manifest ?? slot.Manifest, null);
+        if (slot.Plugin is not { } old)
+        {
+            _slots.Remove(slot);
+            Publish();
+            return new PluginChangeOutcome(change, true, null);
+        }
+        if (notify && UsersWithout(old) is { Count: > 0 } users) return Hold(slot, change, users);
+
         _slots.Remove(slot);
         Publish();
-        var change = new PluginSetChange(PluginChangeKind.Removed, slot.Folder, slot.Plugin?.Manifest ?? slot.Manifest, null);
-        if (slot.Plugin is not { } old) return new PluginChangeOutcome(change, true, null);
-
-        // The files are gone: even if the host fails to re-apply, the plugin goes.
+        // Nothing needs it: even if the host fails to re-apply, the plugin goes (its files are gone).
         string? failure = notify ? await NotifyAsync(change, cancellationToken) : null;
         if (failure is not null) _logger.LogError("{Change}: the host failed to re-apply without it: {Reason}", change, failure);
         _logger.LogInformation("{Change} ({Folder})", change, slot.Folder);
         slot.Plugin = null;
         var (collected, context) = await _unloader.UnloadAsync(old);
         return new PluginChangeOutcome(change, failure is null, failure) { OldCollected = collected, OldContext = context };
+    }
+
+    private PluginChangeOutcome? Hold(PluginSlot slot, PluginSetChange change, IReadOnlyList<string> users)
+    {
+        var known = slot.UsedBy is { } before && before.SequenceEqual(users);
+        slot.UsedBy = users;
+        var reason = $"in use by {string.Join(", ", users)}";
+        slot.Error = $"its folder was removed; {reason}; it keeps running and is unloaded once the configuration no longer uses it";
+        Publish();
+        if (known) return null;
+        _logger.LogWarning("{Plugin}: its folder {Folder} was removed, but it is {Reason}; it keeps running until a configuration without that is applied",
+            slot.Plugin!.Describe(), slot.Folder, reason);
+        return new PluginChangeOutcome(change, false, reason);
+    }
+
+    /// <summary>What of the configuration in force needs <paramref name="plugin"/>; empty when nothing (or when that cannot be told).</summary>
+    private IReadOnlyList<string> UsersWithout(LoadedPlugin plugin)
+    {
+        if (_users is null) return [];
+        try
+        {
+            return _users(new ContributionsView(_core, _active.Where(p => p != plugin).ToArray()));
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "could not tell what uses {Plugin}; taken as unused", plugin.Describe());
+            return [];
+        }
     }
 
     /// <summary>Calls the host back; returns why it failed, or null.</summary>

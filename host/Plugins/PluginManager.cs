@@ -16,12 +16,15 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     private readonly ShadowCopier _shadow;
     private readonly PluginLoader _loader;
     private readonly PluginUnloader _unloader;
+    private readonly PluginUsers? _users;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<PluginSlot> _slots = [];    // load order; touched only under _gate
     private volatile LoadedPlugin[] _active = [];      // what All<T> reads, replaced whole
     private volatile PluginInfo[] _infos = [];
     private PluginFolderWatcher? _watcher;
+    private readonly object _releaseLock = new();
+    private Task _release = Task.CompletedTask;
     private bool _servicesStarted;
     private bool _disposed;
 
@@ -36,19 +39,26 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     /// (<see cref="All{T}"/> and <see cref="Plugins"/> are lock-free and fine).
     /// </param>
     /// <param name="core">The host's own contributions, listed before every plugin's.</param>
+    /// <param name="users">
+    /// What of the configuration in force needs a plugin: a plugin whose folder is removed while this names
+    /// something keeps running (<see cref="PluginState.Removing"/>) until <see cref="ConfigurationChanged"/>
+    /// finds it unused. Without it, a removed folder's plugin always goes at once.
+    /// </param>
     public PluginManager(
         PluginHostOptions options,
         IServiceProvider hostServices,
         ILoggerFactory loggerFactory,
         Func<PluginSetChange, CancellationToken, Task>? onChange = null,
-        ContributionSet? core = null)
+        ContributionSet? core = null,
+        PluginUsers? users = null)
     {
         _options = options;
         _onChange = onChange;
+        _users = users;
         _core = core ?? new ContributionSet();
         _logger = loggerFactory.CreateLogger("Sluice.Plugins");
         _shadow = new ShadowCopier(options.ShadowRoot);
-        _loader = new PluginLoader(_shadow, hostServices, loggerFactory);
+        _loader = new PluginLoader(_shadow, options.SharedAssemblies, hostServices, loggerFactory);
         _unloader = new PluginUnloader(options, _logger);
     }
 
@@ -72,7 +82,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     public Task<IReadOnlyList<PluginChangeOutcome>> LoadAllAsync(CancellationToken cancellationToken = default)
     {
         _shadow.DeleteStaleSiblings();
-        return SyncAsync(notify: false, cancellationToken);
+        return SyncAsync(notify: false, retryRemovals: false, cancellationToken);
     }
 
     /// <summary>Starts the services of every loaded plugin (after the configuration was applied); later additions start theirs.</summary>
@@ -92,7 +102,46 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
 
     /// <summary>Compares the folder with what is loaded and adds, swaps or removes plugins, one change at a time.</summary>
     public Task<IReadOnlyList<PluginChangeOutcome>> RescanAsync(CancellationToken cancellationToken = default) =>
-        SyncAsync(notify: true, cancellationToken);
+        SyncAsync(notify: true, retryRemovals: false, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RescanAsync"/>, and every plugin waiting to be removed goes if the configuration in
+    /// force no longer uses it (its outcome is reported then).
+    /// </summary>
+    public Task<IReadOnlyList<PluginChangeOutcome>> ReleaseUnusedAsync(CancellationToken cancellationToken = default) =>
+        SyncAsync(notify: true, retryRemovals: true, cancellationToken);
+
+    /// <summary>
+    /// The host applied another configuration: plugins waiting to be removed are checked again, in the
+    /// background (the caller may hold locks the change callback needs).
+    /// </summary>
+    public void ConfigurationChanged()
+    {
+        if (_disposed || !_infos.Any(i => i.State == PluginState.Removing)) return;
+        lock (_releaseLock)
+        {
+            _release = _release.ContinueWith(_ => ReleaseInBackgroundAsync(), TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary>What of the configuration in force needs the plugin of <paramref name="folder"/> (empty: nothing, or not loaded).</summary>
+    public IReadOnlyList<string> UsersOf(string folder) =>
+        _active.FirstOrDefault(p => p.Folder == folder) is { } plugin ? UsersWithout(plugin) : [];
+
+    private async Task ReleaseInBackgroundAsync()
+    {
+        try
+        {
+            if (!_disposed) await ReleaseUnusedAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "checking the plugins waiting to be removed failed");
+        }
+    }
 
     /// <summary>Watches plugins_dir (events with a quiet period, plus a periodic rescan) and applies changes.</summary>
     public void StartWatching()
@@ -109,6 +158,9 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         if (_disposed) return;
         _disposed = true;
         if (_watcher is not null) await _watcher.DisposeAsync();
+        Task release;
+        lock (_releaseLock) release = _release;
+        await release;
         await _gate.WaitAsync();
         try
         {
@@ -128,30 +180,52 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         }
     }
 
-    private async Task<IReadOnlyList<PluginChangeOutcome>> SyncAsync(bool notify, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PluginChangeOutcome>> SyncAsync(bool notify, bool retryRemovals, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _gate.WaitAsync(cancellationToken);
         try
         {
             if (_disposed) return [];
+            _unloader.SweepLingering();
             var outcomes = new List<PluginChangeOutcome>();
             var folders = Directory.Exists(_options.PluginsDirectory)
                 ? Directory.GetDirectories(_options.PluginsDirectory).Order(StringComparer.Ordinal).ToList()
                 : [];
 
-            foreach (var slot in _slots.Where(s => !folders.Contains(s.Folder)).ToList())
-                outcomes.Add(await RemoveAsync(slot, notify, cancellationToken));
+            // A removal that waits for the configuration is tried again only when asked (a configuration
+            // changed) or after another change (a plugin that took over its part may have come).
+            foreach (var slot in _slots.Where(s => !folders.Contains(s.Folder) && s.UsedBy is null).ToList())
+            {
+                if (await RemoveAsync(slot, notify, cancellationToken) is { } outcome) outcomes.Add(outcome);
+            }
 
             foreach (var folder in folders)
             {
                 var slot = _slots.Find(s => s.Folder == folder);
+                if (slot is { UsedBy: not null } && FolderStamp.Of(folder) == slot.Stamp)
+                {
+                    slot.UsedBy = null;
+                    slot.Error = null;
+                    Publish();
+                    _logger.LogInformation("{Plugin}: its folder {Folder} is back, it is not removed", slot.Plugin!.Describe(), folder);
+                    continue;
+                }
                 if (slot is not null && FolderStamp.Of(folder) == slot.Stamp) continue;
                 // While running, a folder still being written is left for the next scan.
                 if (notify && !await SettledAsync(folder, cancellationToken)) continue;
+                if (slot is not null) slot.UsedBy = null;   // back with other files: a replacement
                 outcomes.Add(slot is null
                     ? await AddAsync(folder, notify, cancellationToken)
                     : await ReplaceAsync(slot, notify, cancellationToken));
+            }
+
+            if (retryRemovals || outcomes.Any(o => o.Applied))
+            {
+                foreach (var slot in _slots.Where(s => s.UsedBy is not null && !folders.Contains(s.Folder)).ToList())
+                {
+                    if (await RemoveAsync(slot, notify, cancellationToken) is { } outcome) outcomes.Add(outcome);
+                }
             }
 
             foreach (var outcome in outcomes) Report(outcome);
@@ -206,8 +280,11 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         public PluginManifest? Manifest { get; set; }
         public string? Error { get; set; }
 
+        /// <summary>Set while its folder is gone and the configuration in force still needs it.</summary>
+        public IReadOnlyList<string>? UsedBy { get; set; }
+
         public PluginInfo ToInfo() => Plugin is { } p
-            ? new PluginInfo(Folder, PluginState.Loaded, p.Manifest, Error, p.LoadedAt)
+            ? new PluginInfo(Folder, UsedBy is null ? PluginState.Loaded : PluginState.Removing, p.Manifest, Error, p.LoadedAt) { UsedBy = UsedBy ?? [] }
             : new PluginInfo(Folder, PluginState.Failed, Manifest, Error, null);
     }
 }

@@ -10,6 +10,9 @@ namespace Sluice.Host.Plugins;
 /// </summary>
 internal sealed class PluginUnloader(PluginHostOptions options, ILogger logger)
 {
+    /// <summary>Contexts not collected in time, with their shadow copies: deleted once they are gone.</summary>
+    private readonly List<(WeakReference Context, string ShadowDirectory, string Plugin, DateTime UnloadedUtc)> _lingering = [];
+
     public async Task StartServicesAsync(LoadedPlugin plugin, CancellationToken cancellationToken)
     {
         if (plugin.ServicesStarted) return;
@@ -60,11 +63,32 @@ internal sealed class PluginUnloader(PluginHostOptions options, ILogger logger)
         }
         else
         {
-            // Its shadow copy stays: the context may still run code from it.
+            // Its shadow copy stays while the context may still run code from it (or load more from it).
             logger.LogWarning("{Plugin} not collected after {Seconds:0.#}s (something still references it)",
                 plugin.Describe(), options.CollectTimeout.TotalSeconds);
+            lock (_lingering) _lingering.Add((weak, plugin.ShadowDirectory, plugin.Describe(), DateTime.UtcNow));
         }
         return (collected, weak);
+    }
+
+    /// <summary>
+    /// Deletes the shadow copies of contexts that were not collected in time but are gone now (a late
+    /// collection: the reference that held them went). Cheap: no collection is forced.
+    /// </summary>
+    public void SweepLingering()
+    {
+        lock (_lingering)
+        {
+            for (var i = _lingering.Count - 1; i >= 0; i--)
+            {
+                var (context, shadow, plugin, unloaded) = _lingering[i];
+                if (context.IsAlive) continue;
+                _lingering.RemoveAt(i);
+                ShadowCopier.Delete(shadow);
+                logger.LogInformation("{Plugin} was collected late ({Seconds:0} s after unload); its shadow copy is deleted",
+                    plugin, (DateTime.UtcNow - unloaded).TotalSeconds);
+            }
+        }
     }
 
     /// <summary>Collects until the context is gone: unloading takes a few GC and finalizer rounds.</summary>

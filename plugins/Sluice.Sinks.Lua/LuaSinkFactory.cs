@@ -20,7 +20,6 @@ internal sealed class LuaSinkFactory : IEventSinkFactory
 
     public IEventSink Create(SinkContext context)
     {
-        LuaNativeLibrary.EnsureResolvable();
         return new LuaSink(LuaSinkOptions.Bind(context, null)
             ?? throw new ArgumentException($"invalid Lua sink '{context.Spec}' (validate the configuration first)"), context);
     }

@@ -7,7 +7,6 @@ public sealed class LuaSinkPlugin : ISluicePlugin
 {
     public void Configure(IPluginBuilder plugin)
     {
-        LuaNativeLibrary.EnsureResolvable();
         plugin.AddSinkType(new LuaSinkFactory());
     }
 }

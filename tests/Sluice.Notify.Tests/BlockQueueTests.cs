@@ -73,4 +73,24 @@ public class BlockQueueTests
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task A_nudge_wakes_a_parked_reader_once_with_nothing_queued()
+    {
+        var queue = new BlockQueue();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var parked = queue.WaitToReadAsync(timeout.Token).AsTask();
+        Assert.False(parked.IsCompleted);
+
+        queue.Nudge();
+
+        Assert.True(await parked.WaitAsync(timeout.Token));
+        Assert.True(queue.IsEmpty);
+        queue.Nudge();   // taken by the next wait even when nobody was parked
+        Assert.True(await queue.WaitToReadAsync(timeout.Token));
+        var again = queue.WaitToReadAsync(timeout.Token).AsTask();   // parks again: the nudge was used up
+        Assert.False(again.IsCompleted);
+        queue.TryWrite(Event(1));
+        Assert.True(await again.WaitAsync(timeout.Token));
+    }
 }

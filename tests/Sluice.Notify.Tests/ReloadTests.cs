@@ -112,6 +112,52 @@ public class ReloadTests
     }
 
     [Fact]
+    public async Task An_idle_block_moves_to_the_swapped_plugins_sink_at_once_and_disposes_the_old_one_without_an_event()
+    {
+        await using var f = new RouterFixture();
+        var options = Conf.Valid("notify a { sink collect://a; }", f.Contributions);
+        await f.Router.ApplyAsync(options);
+        Emit(f.Router, 0, 3);
+        await Conf.WaitUntil(() => f.Stats("a").Delivered == 3);
+        await Conf.WaitUntil(() => f.Router.IsIdle);
+
+        var swapped = new CollectingSinkFactory();
+        f.Contributions.Factories = [swapped];
+        await f.Router.ApplyAsync(options);
+
+        var old = f.Factory.Sink("collect://a");
+        await Conf.WaitUntil(() => old.Disposed, what: "the old sink disposed while no event flows");
+        Emit(f.Router, 3, 2);
+        await Conf.WaitUntil(() => f.Stats("a").Delivered == 5);
+        Assert.Equal([0L, 1, 2], Numbers(old.Events));
+        Assert.Equal([3L, 4], Numbers(swapped.Sink("collect://a").Events));
+    }
+
+    [Fact]
+    public async Task A_block_waiting_to_resend_moves_to_the_swapped_plugins_sink_at_once_and_retries_there_on_time()
+    {
+        await using var f = new RouterFixture();
+        f.Factory.Hooks["collect://a"] = (_, _) => throw new InvalidOperationException("receiver down");
+        var options = Conf.Valid("notify a { sink collect://a; resend_notifications_limit 100; resend_notifications_timeout 5s; }", f.Contributions);
+        await f.Router.ApplyAsync(options);
+        Emit(f.Router, 0, 4);
+        await Conf.WaitUntil(() => f.Stats("a").InResendBuffer == 4);
+
+        var swapped = new CollectingSinkFactory();
+        f.Contributions.Factories = [swapped];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await f.Router.ApplyAsync(options);
+
+        var old = f.Factory.Sink("collect://a");
+        await Conf.WaitUntil(() => old.Disposed, what: "the old sink disposed before the retry time");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"disposed after {clock.Elapsed}, not at once");
+        Assert.Equal(0, swapped.Sink("collect://a").Calls);   // the retry keeps its schedule
+        await Conf.WaitUntil(() => f.Stats("a").Delivered == 4);
+        Assert.Equal([0L, 1, 2, 3], Numbers(swapped.Sink("collect://a").Events));
+        Assert.Equal(0, f.Stats("a").Dropped);
+    }
+
+    [Fact]
     public async Task The_router_applies_a_configuration_through_the_listener_contract()
     {
         await using var f = new RouterFixture();

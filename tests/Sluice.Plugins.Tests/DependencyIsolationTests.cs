@@ -1,5 +1,6 @@
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
+using Microsoft.Extensions.Logging;
 using Sluice.Host.Plugins;
 using Sluice.Plugins.Tests.Support;
 
@@ -57,6 +58,35 @@ public sealed class DependencyIsolationTests : IDisposable
             await sink.DeliverAsync([new SluiceEvent("x", "1", 0, "srv", EventLevel.Info)], CancellationToken.None);
         }
         Assert.Equal(["42", "Lua 5.4"], _folder.Services.Delivered);
+    }
+
+    [Fact]
+    public async Task The_lua_sink_plugin_runs_a_script_on_the_liblua54_of_its_runtimes_folder_with_no_resolver_of_its_own()
+    {
+        var folder = _folder.InstallHostPlugin("Sluice.Sinks.Lua");
+        Assert.True(File.Exists(Path.Combine(folder, "runtimes", "linux-x64", "native", "liblua54.so")));
+        Assert.DoesNotContain(typeof(DependencyIsolationTests).Assembly.GetReferencedAssemblies(), a => a.Name == "KeraLua");
+        var scripts = Directory.CreateTempSubdirectory("sluice-lua-").FullName;
+        File.WriteAllText(Path.Combine(scripts, "count.lua"), "log.info(_VERSION .. ' got ' .. #events .. ' event(s): ' .. events[1].event)\n");
+        await using var manager = _folder.CreateManager();
+        await manager.LoadAllAsync();
+
+        var factory = manager.All<IEventSinkFactory>().Single(f => f.Name == "lua");
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(factory.GetType().Assembly)!;
+        Assert.True(context.IsCollectible);
+        await using (var sink = factory.Create(new SinkContext
+        {
+            BlockName = "lua", Spec = "count.lua", Location = new("test.conf", 1, 1), ConfigDirectory = scripts,
+            Logger = _folder.Logs.CreateLogger("lua"),
+        }))
+        {
+            await sink.DeliverAsync([new SluiceEvent("stream_started", "1", 0, "srv", EventLevel.Info)], CancellationToken.None);
+        }
+
+        Assert.Contains(_folder.Logs.Lines, l => l.EndsWith("Lua 5.4 got 1 event(s): stream_started", StringComparison.Ordinal));
+        // KeraLua (which imports liblua54) is the plugin's own, in the plugin's context.
+        Assert.Contains("KeraLua", context.Assemblies.Select(a => a.GetName().Name));
+        Directory.Delete(scripts, recursive: true);
     }
 
     [Fact]

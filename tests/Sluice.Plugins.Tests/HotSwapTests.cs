@@ -226,6 +226,15 @@ public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
         Assert.True(outcome.OldContext!.IsAlive);
         Assert.Contains("Warning: plugin Sluice.TestPlugins.SwapSink 1.0.0 not collected after 1s (something still references it)", _folder.Logs.Lines);
         Assert.Single(leaked);
+        Assert.Equal(2, Directory.GetDirectories(_folder.ShadowRoot).Length);   // its shadow copy stays while it lives
+
+        leaked.Clear();   // the bug goes away: the old context can go now
+        Assert.True(await PluginUnloader.WaitForCollectionAsync(outcome.OldContext, Bound));
+        Assert.Empty(await manager.RescanAsync());   // the next (periodic) rescan cleans up
+
+        Assert.Single(Directory.GetDirectories(_folder.ShadowRoot));
+        Assert.Contains(_folder.Logs.Lines, l => l.StartsWith("Information: plugin Sluice.TestPlugins.SwapSink 1.0.0 was collected late (", StringComparison.Ordinal)
+            && l.EndsWith("s after unload); its shadow copy is deleted", StringComparison.Ordinal));
     }
 
     private static IReadOnlyList<string> SinkNames(PluginManager manager) =>

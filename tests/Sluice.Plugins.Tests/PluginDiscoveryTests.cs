@@ -118,6 +118,34 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public void The_plugins_listing_shows_what_uses_each_plugin_and_why_a_removed_one_stays()
+    {
+        var log = new PluginInfo("/p/Sluice.Sinks.Log", PluginState.Removing, Manifest("Sluice.Sinks.Log"),
+            "its folder was removed; in use by notify pager at /etc/sluice.conf:12; it keeps running and is unloaded once the configuration no longer uses it", null)
+        { UsedBy = ["notify pager at /etc/sluice.conf:12"] };
+        var http = new PluginInfo("/p/Sluice.Sinks.Http", PluginState.Loaded, Manifest("Sluice.Sinks.Http"), null, null);
+        var idle = new PluginInfo("/p/Sluice.Sinks.Lua", PluginState.Loaded, Manifest("Sluice.Sinks.Lua"), null, null);
+        var text = new StringWriter { NewLine = "\n" };
+
+        PluginListing.Write(text, [log, http, idle], "/p",
+            p => p == http ? ["notify hooks at /etc/sluice.conf:20", "notify audit at /etc/sluice.conf:30"] : []);
+
+        Assert.Equal(
+            """
+            NAME               VERSION  STATE     FOLDER
+            Sluice.Sinks.Log   0.1.0    Removing  /p/Sluice.Sinks.Log
+                               its folder was removed; in use by notify pager at /etc/sluice.conf:12; it keeps running and is unloaded once the configuration no longer uses it
+            Sluice.Sinks.Http  0.1.0    Loaded    /p/Sluice.Sinks.Http
+                               used by notify hooks at /etc/sluice.conf:20, notify audit at /etc/sluice.conf:30
+            Sluice.Sinks.Lua   0.1.0    Loaded    /p/Sluice.Sinks.Lua
+
+            """, text.ToString());
+    }
+
+    private static PluginManifest Manifest(string name) =>
+        new() { Name = name, Version = "0.1.0", EntryAssembly = name + ".dll", AbstractionsVersion = "1.0.0" };
+
+    [Fact]
     public async Task LoadAllAsync_Should_ListNothing_When_PluginsDirDoesNotExist()
     {
         var options = _folder.Options();

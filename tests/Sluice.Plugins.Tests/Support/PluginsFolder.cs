@@ -28,6 +28,29 @@ internal sealed class PluginsFolder : IDisposable
     public static string Built(string name) =>
         System.IO.Path.Combine(AppContext.BaseDirectory, "testplugins", "Sluice.TestPlugins." + name);
 
+    /// <summary>
+    /// The folder the host's build gives one of the repository's plugins (<c>host/bin/CONFIG/net10.0/plugins/NAME</c>):
+    /// this project references the host, whose build copies every plugin there.
+    /// </summary>
+    public static string HostPlugin(string name)
+    {
+        var configuration = System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar)))!;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Plugins.sln")))
+                return System.IO.Path.Combine(dir.FullName, "host", "bin", configuration, "net10.0", "plugins", name);
+        }
+        throw new DirectoryNotFoundException("Plugins.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Copies the host's build of plugin <paramref name="name"/> (e.g. <c>Sluice.Sinks.Lua</c>) into plugins_dir.</summary>
+    public string InstallHostPlugin(string name)
+    {
+        var target = System.IO.Path.Combine(Path, name);
+        CopyOver(HostPlugin(name), target);
+        return target;
+    }
+
     /// <summary>Copies test plugin <paramref name="name"/> into plugins_dir/<paramref name="folder"/>.</summary>
     public string Install(string name, string? folder = null)
     {
