@@ -23,8 +23,9 @@ internal sealed class ConfigLoader
     /// <param name="services">What sections may use while binding; an empty provider when null.</param>
     public ConfigLoader(IEnumerable<IConfigSection> sections, IServiceProvider? services = null)
     {
-        _sections = sections.ToArray();
         _services = services ?? EmptyServiceProvider.Instance;
+        var contributions = _services.GetService(typeof(Plugins.IPluginContributions)) as Plugins.IPluginContributions;
+        _sections = sections.Select(s => s is IContributionsSection c && contributions is not null ? c.For(contributions) : s).ToArray();
     }
 
     /// <summary><see cref="LoadFile"/> when a path is given (<c>-c FILE</c>), else <see cref="LoadDefault"/>.</summary>

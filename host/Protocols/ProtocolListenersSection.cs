@@ -11,8 +11,10 @@ namespace Sluice.Host.Protocols;
 /// the host checks the address syntax and duplicates, the protocol checks the rest. Without a protocol
 /// plugin the directives are not owned, so the validator warns that they are not supported.
 /// </summary>
-internal sealed class ProtocolListenersSection(IPluginContributions contributions) : IConfigSection
+internal sealed class ProtocolListenersSection(IPluginContributions contributions) : IContributionsSection
 {
+    public IConfigSection For(IPluginContributions other) => ReferenceEquals(other, contributions) ? this : new ProtocolListenersSection(other);
+
     public IReadOnlyList<DirectiveSpec> Directives => contributions.All<IProtocolFactory>().SelectMany(Specs).ToArray();
 
     public object Bind(IReadOnlyList<ConfigDirective> directives, ConfigBindContext context)

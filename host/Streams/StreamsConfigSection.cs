@@ -12,8 +12,10 @@ namespace Sluice.Host.Streams;
 /// their factory. Spec directives a stream may carry that nothing loaded implements are left to the
 /// validator, which warns and drops them (security ones such as <c>auth</c> are errors there).
 /// </summary>
-internal sealed class StreamsConfigSection(IPluginContributions contributions) : IConfigSection
+internal sealed class StreamsConfigSection(IPluginContributions contributions) : IContributionsSection
 {
+    public IConfigSection For(IPluginContributions other) => ReferenceEquals(other, contributions) ? this : new StreamsConfigSection(other);
+
     private static readonly DirectiveSpec Input = new("input", "input URL [key=value...]", 1);
     private static readonly DirectiveSpec Url = new("url", "url URL [key=value...] (older spelling of input)", 1);
     private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout SECONDS", 1, 1) { Repeatable = false };
