@@ -160,6 +160,60 @@ public sealed class LuaSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task A_link_in_the_scripts_folder_does_not_open_the_sandbox_to_what_it_points_at()
+    {
+        // issue 10 item 1: `ln -s /etc etcl` then io.open("etcl/shadow") read /etc/shadow.
+        using var outside = new TempFolder();
+        File.WriteAllText(outside.File("secret.txt"), "TOP SECRET");
+        File.WriteAllText(outside.File("secret.lua"), "return 'TOP SECRET'");
+        Directory.CreateDirectory(_dir.File("sub"));
+        File.WriteAllText(_dir.File("data.txt"), "inside");
+        File.CreateSymbolicLink(_dir.File("etcl"), "/etc");                                  // a folder link, absolute
+        File.CreateSymbolicLink(_dir.File("out"), outside.Path);                              // another folder link
+        File.CreateSymbolicLink(_dir.File("file.txt"), outside.File("secret.txt"));           // a file link
+        File.CreateSymbolicLink(_dir.File("hop2"), outside.File("secret.txt"));
+        File.CreateSymbolicLink(_dir.File("hop1"), "hop2");                                   // a chain of links
+        File.CreateSymbolicLink(_dir.File("sub/up"), "../out");                               // a relative link in a sub-folder
+        File.CreateSymbolicLink(_dir.File("secretmod.lua"), outside.File("secret.lua"));      // a module link
+        File.CreateSymbolicLink(_dir.File("alias.txt"), "data.txt");                          // a link that stays inside
+        var name = Script("links.lua", """
+            local function refused(path)
+              local f, err = io.open(path)
+              if f then error("io.open opened " .. path, 2) end   -- never print what it read: it may be /etc/shadow
+              assert(err:find("outside the script's folder", 1, true), path .. ": " .. tostring(err))
+              assert(not pcall(io.lines, path), "io.lines read " .. path)
+              assert(loadfile(path) == nil, "loadfile loaded " .. path)
+              assert(not pcall(dofile, path), "dofile ran " .. path)
+            end
+            refused("etcl/shadow")
+            refused("etcl/hostname")
+            refused("out/secret.txt")
+            refused("file.txt")
+            refused("hop1")
+            refused("sub/up/secret.txt")
+            refused("sub/../out/secret.txt")
+            assert(not pcall(require, "secretmod"), "require loaded a linked module")
+            assert(not pcall(require, "out.secret"), "require loaded a module through a folder link")
+            assert(io.open("alias.txt"):read("a") == "inside", "a link inside the folder is refused")
+            assert(io.open("sub/../data.txt"):read("a") == "inside")
+            """);
+        await using var sink = _factory.Create(Context(name, _dir.Path));
+        await Deliver(sink);
+    }
+
+    [Fact]
+    public async Task A_scripts_folder_reached_through_a_link_still_reads_its_own_files()
+    {
+        using var parent = new TempFolder();
+        File.CreateSymbolicLink(parent.File("scripts"), _dir.Path);
+        File.WriteAllText(_dir.File("data.txt"), "inside");
+        File.WriteAllText(_dir.File("helper.lua"), "return 42");
+        Script("linked.lua", "assert(io.open('data.txt'):read('a') == 'inside')\nassert(require('helper') == 42)\n");
+        await using var sink = _factory.Create(Context("scripts/linked.lua", parent.Path));
+        await Deliver(sink);
+    }
+
+    [Fact]
     public async Task Globals_do_not_leak_between_batches_and_args_are_visible()
     {
         var name = Script("fresh.lua", """
