@@ -20,6 +20,8 @@ internal sealed class LuaScriptHost : IDisposable
     private readonly ILogger _logger;
     private readonly HttpClient _http;
     private readonly string _scriptFolder;
+    /// <summary>The script's folder with its links resolved: what a sandboxed path must resolve into.</summary>
+    private readonly string? _realScriptFolder;
     private readonly int _runnerRef;
     // Callbacks handed to native code: kept alive as long as the state.
     private readonly LuaFunction[] _callbacks;
@@ -32,6 +34,7 @@ internal sealed class LuaScriptHost : IDisposable
         _options = options;
         _logger = logger;
         _scriptFolder = Path.GetDirectoryName(options.ScriptPath)!;
+        _realScriptFolder = RealPath.Resolve(_scriptFolder, _scriptFolder);
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         _memory = new LuaMemoryLimit(options.MemoryLimit);
         _allocator = _memory.Allocator;
@@ -107,15 +110,21 @@ internal sealed class LuaScriptHost : IDisposable
         return 1;
     }
 
-    /// <summary>allowed_path(path): the full path when it lies inside the script's folder, else nil.</summary>
+    /// <summary>
+    /// allowed_path(path): what the path resolves to (every link followed) when that lies inside the
+    /// script's (resolved) folder, else nil. The caller opens the resolved path, not the text.
+    /// </summary>
     private int AllowedPath(KeraLua.Lua lua)
     {
         try
         {
             if (lua.Type(1) != LuaType.String) { lua.PushNil(); return 1; }
-            var full = Path.GetFullPath(Path.Combine(_scriptFolder, LuaValues.ReadString(lua, 1)));
-            var inside = full.StartsWith(_scriptFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-            if (inside || _options.Unsafe) LuaValues.PushString(lua, full); else lua.PushNil();
+            var text = LuaValues.ReadString(lua, 1);
+            if (_options.Unsafe) { LuaValues.PushString(lua, Path.GetFullPath(Path.Combine(_scriptFolder, text))); return 1; }
+            var real = text.Contains('\0') ? null : RealPath.Resolve(text, _scriptFolder);
+            if (real is not null && _realScriptFolder is not null && RealPath.IsInside(real, _realScriptFolder) && real != _realScriptFolder)
+                LuaValues.PushString(lua, real);
+            else lua.PushNil();
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {

@@ -176,6 +176,7 @@ public sealed class LuaSinkTests : IDisposable
         File.CreateSymbolicLink(_dir.File("sub/up"), "../out");                               // a relative link in a sub-folder
         File.CreateSymbolicLink(_dir.File("secretmod.lua"), outside.File("secret.lua"));      // a module link
         File.CreateSymbolicLink(_dir.File("alias.txt"), "data.txt");                          // a link that stays inside
+        File.CreateSymbolicLink(_dir.File("loop"), "loop");                                   // a link to itself
         var name = Script("links.lua", """
             local function refused(path)
               local f, err = io.open(path)
@@ -192,6 +193,7 @@ public sealed class LuaSinkTests : IDisposable
             refused("hop1")
             refused("sub/up/secret.txt")
             refused("sub/../out/secret.txt")
+            refused("loop")
             assert(not pcall(require, "secretmod"), "require loaded a linked module")
             assert(not pcall(require, "out.secret"), "require loaded a module through a folder link")
             assert(io.open("alias.txt"):read("a") == "inside", "a link inside the folder is refused")
