@@ -1,7 +1,8 @@
 using HandlebarsDotNet;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
+using Sluice.Sinks.Mail;
 
 namespace Sluice.Sinks.Email;
 

@@ -1,6 +1,6 @@
 using HandlebarsDotNet;
 using Sluice.Abstractions.Events;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Email;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
-using Sluice.Sinks.Shared;
 
 namespace Sluice.Sinks.JavaScript;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using KeraLua;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
-using Sluice.Sinks.Shared;
 
 namespace Sluice.Sinks.Lua;
 

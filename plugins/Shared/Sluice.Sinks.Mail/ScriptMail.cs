@@ -1,13 +1,14 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
+using Sluice.Sinks.Common;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Mail;
 
 /// <summary>
 /// <c>mail.send</c> for script sinks: through the block's <c>via smtp://[USER:PASS@]HOST:PORT</c>
 /// (default smtp://127.0.0.1:25), optionally trusting <c>smtp_ca_file</c> for STARTTLS/smtps.
 /// </summary>
-internal sealed class ScriptMail(SmtpEndpoint endpoint, CaFileTrust? trust, string serverName)
+public sealed class ScriptMail(SmtpEndpoint endpoint, CaFileTrust? trust, string serverName)
 {
     public SmtpEndpoint Endpoint { get; } = endpoint;
 

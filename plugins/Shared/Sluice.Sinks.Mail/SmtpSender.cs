@@ -3,14 +3,14 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Mail;
 
 /// <summary>
 /// A minimal SMTP client (RFC 5321): EHLO, STARTTLS when the server offers it, implicit TLS for
 /// smtps, AUTH PLAIN/LOGIN when credentials are given, one message per connection.
 /// Written here because System.Net.Mail cannot do implicit TLS nor opportunistic STARTTLS.
 /// </summary>
-internal static class SmtpSender
+public static class SmtpSender
 {
     /// <summary>Sends <paramref name="mail"/>; throws <see cref="SmtpFailureException"/> with the server's reply on failure.</summary>
     public static async Task SendAsync(SmtpEndpoint endpoint, MailMessageData mail, string heloName,
@@ -171,4 +171,4 @@ internal static class SmtpSender
 }
 
 /// <summary>The SMTP exchange failed; the message holds the server's reply or the network error.</summary>
-internal sealed class SmtpFailureException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class SmtpFailureException(string message, Exception? inner = null) : Exception(message, inner);

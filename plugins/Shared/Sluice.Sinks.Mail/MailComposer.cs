@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Mail;
 
 /// <summary>Writes a plain-text message in wire form (headers, CRLF lines, dot-stuffed), ready for DATA.</summary>
-internal static class MailComposer
+public static class MailComposer
 {
     public static byte[] Compose(MailMessageData mail, string domain)
     {

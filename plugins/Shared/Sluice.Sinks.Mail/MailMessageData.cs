@@ -1,9 +1,9 @@
 using System.Net.Mail;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Mail;
 
 /// <summary>A plain-text mail: one sender, one or more recipients.</summary>
-internal sealed record MailMessageData(string From, IReadOnlyList<string> To, string Subject, string Body)
+public sealed record MailMessageData(string From, IReadOnlyList<string> To, string Subject, string Body)
 {
     /// <summary>Splits <c>a@x, b@y</c>; null and a reason when an address is malformed.</summary>
     public static IReadOnlyList<string>? ParseRecipients(string? text, out string? error)
