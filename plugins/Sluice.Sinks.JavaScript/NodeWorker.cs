@@ -174,7 +174,7 @@ internal sealed class NodeWorker : IAsyncDisposable
         try
         {
             using var cts = new CancellationTokenSource(_options.Timeout);
-            await _options.Mail.SendAsync(from, to, subject, body, cts.Token);
+            await _options.Mail.SendAsync(JsonSerializer.Serialize(new { from, to, subject, body }), cts.Token);
         }
         catch (OperationCanceledException) { error = $"mail.send: {_options.Mail.Endpoint} did not answer in time"; }
         catch (Exception e) { error = e.Message.StartsWith("mail.send", StringComparison.Ordinal) ? e.Message : "mail.send: " + e.Message; }

@@ -132,14 +132,13 @@ internal sealed class LuaScriptHost : IDisposable
         return 1;
     }
 
-    /// <summary>mail_send(from, to, subject, body) -> true | nil, message.</summary>
+    /// <summary>mail_send(request as JSON) -> true | nil, message.</summary>
     private int MailSend(KeraLua.Lua lua)
     {
         try
         {
-            var (from, to, subject, body) = (Arg(lua, 1), Arg(lua, 2), Arg(lua, 3), Arg(lua, 4));
             using var cts = new CancellationTokenSource(Remaining);
-            _options.Mail.SendAsync(from, to, subject, body, cts.Token).GetAwaiter().GetResult();
+            _options.Mail.SendAsync(Arg(lua, 1), cts.Token).GetAwaiter().GetResult();
             lua.PushBoolean(true);
             return 1;
         }

@@ -1,48 +1,41 @@
-using System.Globalization;
-using System.Text;
+using MimeKit;
+using MimeKit.Utils;
 
 namespace Sluice.Sinks.Mail;
 
-/// <summary>Writes a plain-text message in wire form (headers, CRLF lines, dot-stuffed), ready for DATA.</summary>
+/// <summary>
+/// Turns an <see cref="OutgoingMail"/> into a MIME message (MimeKit): text/plain alone, or
+/// multipart/alternative with the HTML; attachments after it, and parts the HTML names by
+/// <c>cid:</c> inline beside the HTML. Encodings (7bit, quoted-printable, base64, RFC 2047
+/// headers) are chosen by MimeKit when the message is sent.
+/// </summary>
 public static class MailComposer
 {
-    public static byte[] Compose(MailMessageData mail, string domain)
+    public static MimeMessage Compose(OutgoingMail mail, string domain)
     {
-        var sb = new StringBuilder(256 + mail.Body.Length);
-        Header(sb, "From", mail.From);
-        Header(sb, "To", string.Join(", ", mail.To));
-        Header(sb, "Subject", EncodeWord(mail.Subject));
-        Header(sb, "Date", DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture));
-        Header(sb, "Message-ID", $"<{Guid.NewGuid():N}@{domain}>");
-        Header(sb, "MIME-Version", "1.0");
-        Header(sb, "Content-Type", "text/plain; charset=utf-8");
-        var normalized = mail.Body.Replace("\r\n", "\n");
-        // The line break before the terminating "." belongs to the protocol: a body's last newline is that one.
-        var lines = (normalized.EndsWith('\n') ? normalized[..^1] : normalized).Split('\n');
-        var plain = Ascii(mail.Body) && lines.All(l => l.Length <= 990);
-        Header(sb, "Content-Transfer-Encoding", plain ? "7bit" : "base64");
-        sb.Append("\r\n");
-        if (plain)
+        var message = new MimeMessage
         {
-            foreach (var line in lines)
-            {
-                if (line.StartsWith('.')) sb.Append('.');
-                sb.Append(line).Append("\r\n");
-            }
-        }
-        else
+            Date = DateTimeOffset.UtcNow,
+            MessageId = MimeUtils.GenerateMessageId(domain),
+            Subject = OneLine(mail.Subject),
+        };
+        message.From.Add(MailboxAddress.Parse(mail.From));
+        foreach (var to in mail.To) message.To.Add(MailboxAddress.Parse(to));
+
+        var body = new BodyBuilder { TextBody = mail.Text, HtmlBody = mail.Html };
+        foreach (var a in mail.Attachments)
         {
-            var b64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(mail.Body.Replace("\r\n", "\n").Replace("\n", "\r\n")));
-            for (var i = 0; i < b64.Length; i += 76) sb.Append(b64, i, Math.Min(76, b64.Length - i)).Append("\r\n");
+            var contentType = ContentType.TryParse(a.ContentType, out var parsed) ? parsed : new ContentType("application", "octet-stream");
+            var inline = mail.Html is { } html && html.Contains("cid:" + a.Name, StringComparison.Ordinal);
+            var part = inline
+                ? body.LinkedResources.Add(a.Name, a.Content.ToArray(), contentType)
+                : body.Attachments.Add(a.Name, a.Content.ToArray(), contentType);
+            if (inline) part.ContentId = a.Name;
         }
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        message.Body = body.ToMessageBody();
+        return message;
     }
 
-    private static void Header(StringBuilder sb, string name, string value) =>
-        sb.Append(name).Append(": ").Append(value.Replace("\r", " ").Replace("\n", " ")).Append("\r\n");
-
-    private static string EncodeWord(string text) =>
-        Ascii(text) ? text : "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(text)) + "?=";
-
-    private static bool Ascii(string text) => text.All(c => c < 128 && (c >= 32 || c is '\n' or '\r' or '\t'));
+    /// <summary>A header never carries a line break from the data (no header injection).</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Sluice.Sinks.Tests.Support;
+namespace Sluice.Tests.Shared;
 
 /// <summary>A real Kestrel server on 127.0.0.1 that records every request it gets.</summary>
 internal sealed class HttpReceiver : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Sluice.Sinks.Tests.Support;
+namespace Sluice.Tests.Shared;
 
 /// <summary>A self-signed certificate for localhost / 127.0.0.1, made fresh for the test run.</summary>
 internal static class TestCertificates
