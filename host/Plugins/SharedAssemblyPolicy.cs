@@ -10,7 +10,10 @@ namespace Sluice.Host.Plugins;
 internal static class SharedAssemblyPolicy
 {
     private static readonly string[] SharedNames = ["Sluice.Abstractions", "Sluice.Media"];
-    private static readonly string[] SharedPrefixes = ["Microsoft.Extensions.Logging", "Serilog"];
+    // ClearScript (packages Microsoft.ClearScript.*, assemblies ClearScript.Core, ClearScript.V8): a collectible
+    // context that loads it itself is never collected once a script called into .NET, so the JavaScript sink
+    // plugin takes the host's copy (the host references the packages).
+    private static readonly string[] SharedPrefixes = ["Microsoft.Extensions.Logging", "Serilog", "ClearScript."];
 
     /// <summary>Used when the runtime is not a shared framework (self-contained publish).</summary>
     private static readonly string[] FrameworkPrefixes = ["System.", "Microsoft.AspNetCore.", "Microsoft.Extensions.", "Microsoft.Win32.", "Microsoft.CSharp", "Microsoft.VisualBasic", "Microsoft.Net.Http.Headers"];

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KeraLua;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Lua;
 
@@ -17,7 +18,7 @@ internal sealed class LuaScriptHost : IDisposable
     private readonly KeraLua.Lua _lua;
     private readonly LuaSinkOptions _options;
     private readonly ILogger _logger;
-    private readonly HttpClient _http;
+    private readonly ScriptHttp _http = new();
     private readonly string _scriptFolder;
     /// <summary>The script's folder with its links resolved: what a sandboxed path must resolve into.</summary>
     private readonly string? _realScriptFolder;
@@ -34,7 +35,6 @@ internal sealed class LuaScriptHost : IDisposable
         _logger = logger;
         _scriptFolder = Path.GetDirectoryName(options.ScriptPath)!;
         _realScriptFolder = RealPath.Resolve(_scriptFolder, _scriptFolder);
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         _memory = new LuaMemoryLimit(options.MemoryLimit);
         _allocator = _memory.Allocator;
         _lua = new KeraLua.Lua(_allocator, IntPtr.Zero);
@@ -155,42 +155,26 @@ internal sealed class LuaScriptHost : IDisposable
     /// <summary>http_post(url, body, headers) -> status, body | nil, message.</summary>
     private int HttpPost(KeraLua.Lua lua)
     {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (lua.Type(3) == LuaType.Table)
+        {
+            lua.PushNil();
+            while (lua.Next(3))
+            {
+                headers.Add(new(LuaValues.ReadString(lua, -2), LuaValues.ReadString(lua, -1)));
+                lua.Pop(1);
+            }
+        }
         try
         {
-            if (!Uri.TryCreate(Arg(lua, 1), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-                return Fail(lua, $"http.post: '{Arg(lua, 1)}' is not an http(s) URL");
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(Arg(lua, 2)) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            if (lua.Type(3) == LuaType.Table)
-            {
-                lua.PushNil();
-                while (lua.Next(3))
-                {
-                    var name = LuaValues.ReadString(lua, -2);
-                    var value = LuaValues.ReadString(lua, -1);
-                    if (!request.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        request.Content.Headers.Remove(name);
-                        request.Content.Headers.TryAddWithoutValidation(name, value);
-                    }
-                    lua.Pop(1);
-                }
-            }
-            using var cts = new CancellationTokenSource(Remaining);
-            using var response = _http.Send(request, cts.Token);
-            using var reader = new StreamReader(response.Content.ReadAsStream(cts.Token));
-            var text = reader.ReadToEnd();
-            lua.PushInteger((int)response.StatusCode);
-            LuaValues.PushString(lua, text);
+            var (status, body) = _http.Post(Arg(lua, 1), Arg(lua, 2), headers, Remaining);
+            lua.PushInteger(status);
+            LuaValues.PushString(lua, body);
             return 2;
         }
-        catch (OperationCanceledException)
+        catch (ScriptHttpException e)
         {
-            return Fail(lua, "http.post: no answer before the time limit");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or FormatException)
-        {
-            return Fail(lua, "http.post: " + e.Message);
+            return Fail(lua, e.Message);
         }
     }
 

@@ -72,7 +72,7 @@ local function logger(level)
   return function(...)
     local n, parts = select("#", ...), {}
     for i = 1, n do parts[i] = tostring((select(i, ...))) end
-    host.log(level, concat(parts, "\t"))
+    host.log(level, concat(parts, " "))
   end
 end
 api.log = { info = logger("info"), warning = logger("warning"), error = logger("error"), debug = logger("debug") }

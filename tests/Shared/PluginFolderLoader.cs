@@ -41,8 +41,10 @@ internal sealed class PluginFolderLoader : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName name)
     {
-        // The contracts and the framework come from the host so types unify.
-        if (name.Name is { } n && (n is "Sluice.Abstractions" or "Sluice.Media" || n.StartsWith("Microsoft.", StringComparison.Ordinal)))
+        // The contracts and the framework come from the host so types unify; ClearScript too, as in the host's
+        // SharedAssemblyPolicy (a context that loads ClearScript itself is never collected).
+        if (name.Name is { } n && (n is "Sluice.Abstractions" or "Sluice.Media" || n.StartsWith("Microsoft.", StringComparison.Ordinal)
+                || n.StartsWith("ClearScript.", StringComparison.Ordinal)))
             return null;
         var path = _resolver.ResolveAssemblyToPath(name);
         return path is null ? null : LoadFromAssemblyPath(path);

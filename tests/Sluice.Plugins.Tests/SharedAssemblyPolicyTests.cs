@@ -18,6 +18,9 @@ public sealed class SharedAssemblyPolicyTests
     [InlineData("System.Runtime")]
     [InlineData("Microsoft.AspNetCore.Routing")]
     [InlineData("Microsoft.Extensions.Options")]
+    [InlineData("ClearScript.Core")]          // Microsoft.ClearScript.Core's assembly
+    [InlineData("ClearScript.V8")]
+    [InlineData("ClearScript.V8.ICUData")]
     public void IsShared_Should_BeTrue_For_Contracts_Logging_And_SharedFrameworkAssemblies(string name) =>
         Assert.True(SharedAssemblyPolicy.IsShared(new AssemblyName(name)));
 
