@@ -12,12 +12,35 @@ namespace Sluice.Host.Tests;
 public sealed class HotSwapProcessTests
 {
     [Fact]
-    public async Task Replacing_a_sink_plugin_under_load_loses_no_event_and_collects_the_old_context()
+    public Task Replacing_a_sink_plugin_under_load_loses_no_event_and_collects_the_old_context() =>
+        SwapUnderLoad("Sluice.Sinks.Log", "notify audit { sink log://audit.jsonl; only event=swap_probe; }\n");
+
+    /// <summary>
+    /// The same for the JavaScript sink, whose scripts call into .NET (http.post): each batch is posted back
+    /// to the host's API as js_seen events, which a log block writes. Its old context must be collected too
+    /// (ClearScript is shared from the host; a plugin that loaded its own would never be).
+    /// </summary>
+    [Fact]
+    public Task Replacing_the_javascript_sink_plugin_under_load_loses_no_event_and_collects_the_old_context()
     {
-        var work = Directory.CreateTempSubdirectory("sluice-swap-").FullName;
-        var plugins = PluginFolder.CopyOf(work, "Sluice.Sinks.Log");
-        await using var host = await SluiceProcess.StartAsync(
-            "notify audit { sink log://audit.jsonl; only event=swap_probe; }\n", pluginsDir: plugins, workDir: work);
+        var work = Directory.CreateTempSubdirectory("sluice-swap-js-").FullName;
+        File.WriteAllText(Path.Combine(work, "relay.js"), """
+            const seen = events.map((e) => ({ event: 'js_seen', seq: e.seq }));
+            const { status, body } = http.post(args.api, json.encode(seen));
+            if (status !== 202) throw new Error(`the API answered ${status} ${body}`);
+            """);
+        return SwapUnderLoad("Sluice.Sinks.JavaScript", """
+            notify relay { sink relay.js; only event=swap_probe; api http://127.0.0.1:{PORT}/api/v1/events; }
+            notify audit { sink log://audit.jsonl; only event=js_seen; }
+            http 127.0.0.1:{PORT};
+            """, work, "Sluice.Sinks.Log");
+    }
+
+    private static async Task SwapUnderLoad(string plugin, string config, string? work = null, params string[] otherPlugins)
+    {
+        work ??= Directory.CreateTempSubdirectory("sluice-swap-").FullName;
+        var plugins = PluginFolder.CopyOf(work, [plugin, .. otherPlugins]);
+        await using var host = await SluiceProcess.StartAsync(config, pluginsDir: plugins, workDir: work);
 
         const int total = 600;
         var posting = Task.Run(async () =>
@@ -33,15 +56,15 @@ public sealed class HotSwapProcessTests
 
         // Overwrite the plugin's files in place while events flow (a new build would do the same).
         await Task.Delay(500);
-        var pluginDir = Path.Combine(plugins, "Sluice.Sinks.Log");
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.HostPlugins, "Sluice.Sinks.Log")))
+        var pluginDir = Path.Combine(plugins, plugin);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.HostPlugins, plugin)))
         {
             var dest = Path.Combine(pluginDir, Path.GetFileName(file));
             File.Copy(file, dest, overwrite: true);
             File.SetLastWriteTimeUtc(dest, DateTime.UtcNow);
         }
 
-        await host.WaitForOutputAsync("unloaded and collected", TimeSpan.FromSeconds(60));
+        await host.WaitForOutputAsync("unloaded and collected", TimeSpan.FromSeconds(60));   // only one plugin is replaced
         await posting;
 
         var path = Path.Combine(work, "audit.jsonl");
