@@ -51,9 +51,7 @@ internal sealed class JsSink : IEventSink
         _calls.Arm(_options.Timeout);
         var run = thread.RunAsync(() => host.Run(_source, events, _argsJson));
         _running = run;
-        using var limit = new CancellationTokenSource(_options.Timeout);
-        await using var onLimit = limit.Token.Register(host.Interrupt);
-        await using var onCancel = cancellationToken.Register(host.Interrupt);
+        await using var watchdog = new RunWatchdog(host, _options.Timeout, cancellationToken);
         RunOutcome outcome;
         try
         {

@@ -14,7 +14,8 @@ internal enum RunOutcomeKind { Done, Failed, Interrupted, OutOfMemory, NeverSett
 /// <summary>
 /// One V8 runtime (heap) per sink with one engine (context) in it, used by one thread at a time.
 /// The heap is limited by ClearScript's monitor with <see cref="V8RuntimeViolationPolicy.Exception"/>
-/// (the run fails, the runtime stays usable; the monitor is armed again before each run) inside a
+/// (the run fails, the runtime stays usable; the monitor is armed again before each run, and a run
+/// whose monitor tripped is interrupted by the sink's watchdog even if the script caught the error) inside a
 /// hard V8 limit well above it; ArrayBuffers are capped by the same size. The engine is reused
 /// across batches (the prelude clears the globals a batch left) and replaced after a run that was
 /// interrupted or ran out of memory.
@@ -22,6 +23,7 @@ internal enum RunOutcomeKind { Done, Failed, Interrupted, OutOfMemory, NeverSett
 internal sealed partial class V8ScriptHost : IDisposable
 {
     private const string PreludeName = "sluice-prelude.js";
+    private const string MemoryViolation = "exceeded its memory limit";
     private static readonly string PreludeText = ReadPrelude();
     private readonly V8Runtime _runtime;
     private readonly V8Script _prelude;
@@ -29,6 +31,7 @@ internal sealed partial class V8ScriptHost : IDisposable
     private readonly long _memoryLimit;
     private readonly string _documentName;
     private volatile V8ScriptEngine? _engine;
+    private volatile bool _memoryTripped;
     private ScriptObject? _runner;
     private V8Script? _script;
     private int _scriptVersion = -1;
@@ -57,7 +60,7 @@ internal sealed partial class V8ScriptHost : IDisposable
     /// <summary>Runs the script over one batch (events and args as JSON text). Call from one thread at a time.</summary>
     public RunOutcome Run(ScriptSource source, string eventsJson, string argsJson)
     {
-        _runtime.MaxHeapSize = (UIntPtr)_memoryLimit; // (re)arms the monitor: a violation disarms it
+        RearmMemoryLimit();
         if (source.Version != _scriptVersion) Compile(source);
         if (_compileError is { } error) return error;
         try
@@ -70,15 +73,21 @@ internal sealed partial class V8ScriptHost : IDisposable
             if (outcome == "pending") return new RunOutcome(RunOutcomeKind.NeverSettled, "the script awaits a promise that never settles");
             using var doc = JsonDocument.Parse(outcome);
             var line = doc.RootElement.GetProperty("line");
-            return new RunOutcome(RunOutcomeKind.Failed, doc.RootElement.GetProperty("message").GetString(),
-                line.ValueKind == JsonValueKind.Number ? line.GetInt32() : null);
+            var message = doc.RootElement.GetProperty("message").GetString();
+            if (message?.Contains(MemoryViolation, StringComparison.Ordinal) == true)
+            {
+                // The violation reached the script as an exception (the async function turned it into a rejection).
+                DropEngine();
+                return new RunOutcome(RunOutcomeKind.OutOfMemory);
+            }
+            return new RunOutcome(RunOutcomeKind.Failed, message, line.ValueKind == JsonValueKind.Number ? line.GetInt32() : null);
         }
         catch (ScriptInterruptedException)
         {
             DropEngine();
-            return new RunOutcome(RunOutcomeKind.Interrupted);
+            return new RunOutcome(_memoryTripped ? RunOutcomeKind.OutOfMemory : RunOutcomeKind.Interrupted);
         }
-        catch (ScriptEngineException e) when (e.Message.Contains("exceeded its memory limit", StringComparison.Ordinal))
+        catch (ScriptEngineException e) when (e.Message.Contains(MemoryViolation, StringComparison.Ordinal))
         {
             DropEngine();
             return new RunOutcome(RunOutcomeKind.OutOfMemory);
@@ -88,6 +97,33 @@ internal sealed partial class V8ScriptHost : IDisposable
             DropEngine();
             return new RunOutcome(RunOutcomeKind.Failed, e.Message, LineOf(e.ErrorDetails));
         }
+    }
+
+    /// <summary>Arms ClearScript's heap monitor (before each run): a violation disarms it, its limit then reads 0.</summary>
+    private void RearmMemoryLimit()
+    {
+        _memoryTripped = false;
+        _runtime.MaxHeapSize = (UIntPtr)_memoryLimit;
+    }
+
+    /// <summary>How often the sink's watchdog looks at the run (time limit, heap monitor).</summary>
+    public static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Called by the watchdog (another thread) during a run. The heap monitor's violation reaches the
+    /// script as an exception, which a script can catch and go on allocating, unwatched, up to V8's
+    /// hard limit (which ends the process). So once the monitor tripped (its limit reads 0) the run is
+    /// interrupted, which no script can catch, and ends as out of memory.
+    /// </summary>
+    public void InterruptIfOutOfMemory()
+    {
+        try
+        {
+            if (_runtime.MaxHeapSize != UIntPtr.Zero) return;
+            _memoryTripped = true;
+            Interrupt();
+        }
+        catch (ObjectDisposedException) { /* the sink is gone */ }
     }
 
     /// <summary>Stops the running script at once (any thread); its run returns <see cref="RunOutcomeKind.Interrupted"/>.</summary>

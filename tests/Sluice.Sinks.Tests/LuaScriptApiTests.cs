@@ -56,6 +56,14 @@ public sealed class LuaScriptApiTests : ScriptApiContract
     protected override string UnboundedAllocationForCam1 =>
         "if events[1].media == 'cam1' then\n  local t = {}\n  for i = 1, 1e12 do t[i] = ('x'):rep(1000) .. i end\nend\n";
 
+    protected override string CatchTheMemoryErrorAndGoOn => """
+        local t = {}
+        while true do
+          local ok, err = pcall(function() for i = 1, 1e12 do t[#t + 1] = ('x'):rep(1000) .. i end end)
+          log.warning('caught', tostring(err))
+        end
+        """;
+
     protected override string GlobalsAreFresh => "assert(seen == nil, 'a global survived the previous batch')\nseen = true\n";
 
     protected override string CountEvents => "assert(#events == tonumber(args.want), 'want ' .. tostring(args.want))\n";
