@@ -32,6 +32,7 @@ internal sealed partial class V8ScriptHost : IDisposable
     private readonly string _documentName;
     private volatile V8ScriptEngine? _engine;
     private volatile bool _memoryTripped;
+    private volatile bool _inRun;
     private ScriptObject? _runner;
     private V8Script? _script;
     private int _scriptVersion = -1;
@@ -63,6 +64,7 @@ internal sealed partial class V8ScriptHost : IDisposable
         RearmMemoryLimit();
         if (source.Version != _scriptVersion) Compile(source);
         if (_compileError is { } error) return error;
+        _inRun = true;
         try
         {
             var runner = EnsureEngine();
@@ -97,6 +99,10 @@ internal sealed partial class V8ScriptHost : IDisposable
             DropEngine();
             return new RunOutcome(RunOutcomeKind.Failed, e.Message, LineOf(e.ErrorDetails));
         }
+        finally
+        {
+            _inRun = false;
+        }
     }
 
     /// <summary>Arms ClearScript's heap monitor (before each run): a violation disarms it, its limit then reads 0.</summary>
@@ -129,6 +135,8 @@ internal sealed partial class V8ScriptHost : IDisposable
     /// <summary>Stops the running script at once (any thread); its run returns <see cref="RunOutcomeKind.Interrupted"/>.</summary>
     public void Interrupt()
     {
+        // Only while a run is in progress: an interrupt that reached an idle engine could stop the next batch.
+        if (!_inRun) return;
         try { _engine?.Interrupt(); }
         catch (ObjectDisposedException) { /* the run ended meanwhile */ }
     }
