@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Sluice's demo and tests use from Debian's packages, only when missing:
 # ffmpeg/ffprobe (media tests, ffmpeg sources), python3-aiosmtpd (a real SMTP server for mail sinks),
-# nodejs (the JavaScript sink's V8), fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand).
+# fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand).
 set -euo pipefail
 
 missing=()
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # fake:// draws its clock with DejaVu; Debian's ffmpeg normally brings it (fontconfig-config depends on it).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing+=(fonts-dejavu-core)
 command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }

@@ -31,6 +31,7 @@ public sealed class SharedAssemblyPolicy
         "Microsoft.Extensions.*.Abstractions",
         "Microsoft.Extensions.Logging*",
         "Serilog*",
+        "ClearScript.*",
     ];
 
     /// <summary>The rule of this host: <see cref="DefaultPatterns"/> and the shared frameworks.</summary>

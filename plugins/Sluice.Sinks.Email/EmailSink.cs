@@ -1,53 +1,63 @@
 using HandlebarsDotNet;
+using MimeKit;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Mail;
 
 namespace Sluice.Sinks.Email;
 
-/// <summary>Mails each batch as one plain-text message. A template file is read again when it changes.</summary>
+/// <summary>
+/// Mails each batch as one message: the text template's rendering, the HTML template's as its
+/// alternative when there is one, and the <c>attach</c> files (read at each mail).
+/// </summary>
 internal sealed class EmailSink : IEventSink
 {
     private readonly EmailSinkOptions _options;
     private readonly string _server;
     private readonly string _block;
-    private readonly MailTemplates _templates = new();
     private readonly HandlebarsTemplate<object, object> _subject;
-    private readonly ScriptSource? _templateFile;
-    private HandlebarsTemplate<object, object> _body;
-    private int _bodyVersion;
+    private readonly BodyTemplate _text;
+    private readonly BodyTemplate? _html;
 
     public EmailSink(EmailSinkOptions options, SinkContext context)
     {
         _options = options;
         _server = context.ServerName;
         _block = context.BlockName;
-        _subject = _templates.Compile(options.Subject);
-        _body = _templates.Compile(options.TemplateText ?? MailTemplates.DefaultBody);
-        if (options.TemplatePath is not null) _templateFile = new ScriptSource(options.TemplatePath);
+        var templates = new MailTemplates();
+        _subject = templates.Compile(options.Subject, html: false);
+        _text = new BodyTemplate(templates, options.Text, MailTemplates.DefaultBody, html: false);
+        if (options.Html is not null) _html = new BodyTemplate(templates, options.Html, "", html: true);
     }
 
     public async ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken)
     {
-        MailMessageData mail;
+        OutgoingMail mail;
         try
         {
-            RefreshTemplate();
             var model = MailTemplates.Model(batch, _server, _block);
             var subject = _subject(model).ReplaceLineEndings(" ").Trim();
-            mail = new MailMessageData(_options.From, _options.To, subject, _body(model));
+            mail = new OutgoingMail(_options.From, _options.To, subject, _text.Render(model))
+            {
+                Html = _html?.Render(model),
+                Attachments = _options.Attachments
+                    .Select(path => new MailAttachment(Path.GetFileName(path), MimeTypes.GetMimeType(path), File.ReadAllBytes(path)))
+                    .ToList(),
+            };
         }
-        catch (Exception e) when (e is HandlebarsException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HandlebarsException)
         {
             throw new SinkDeliveryException($"email template failed: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SinkDeliveryException($"email sink: {e.Message}", e);
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         try
         {
-            var trust = _options.Trust;
-            await SmtpSender.SendAsync(_options.Endpoint, mail, _server,
-                trust is null ? null : (_, cert, chain, errors) => trust.Validate(cert, chain, errors), timeout.Token);
+            await MailSender.SendAsync(_options.Endpoint, mail, _server, _options.Trust, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -57,15 +67,6 @@ internal sealed class EmailSink : IEventSink
         {
             throw new SinkDeliveryException(e.Message, e);
         }
-    }
-
-    private void RefreshTemplate()
-    {
-        if (_templateFile is null) return;
-        _templateFile.Refresh();
-        if (_templateFile.Version == _bodyVersion) return;
-        _body = _templates.Compile(_templateFile.Text);
-        _bodyVersion = _templateFile.Version;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

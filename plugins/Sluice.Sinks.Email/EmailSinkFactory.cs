@@ -1,5 +1,5 @@
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Mail;
 
 namespace Sluice.Sinks.Email;
 

@@ -1,17 +1,19 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
+using Sluice.Sinks.Mail;
 
 namespace Sluice.Sinks.Email;
 
-/// <summary>Where and how an email sink mails: server, addresses, subject and body templates.</summary>
+/// <summary>Where and how an email sink mails: server, addresses, subject, text and HTML templates, attached files.</summary>
 internal sealed record EmailSinkOptions(
     SmtpEndpoint Endpoint,
     string From,
     IReadOnlyList<string> To,
     string Subject,
-    string? TemplateText,
-    string? TemplatePath,
+    TemplateSource? Text,
+    TemplateSource? Html,
+    IReadOnlyList<string> Attachments,
     CaFileTrust? Trust,
     TimeSpan Timeout)
 {
@@ -31,9 +33,9 @@ internal sealed record EmailSinkOptions(
         if (SinkOptions.Find(context, "from") is { } f)
         {
             from = string.Join(" ", f.Arguments.Select(a => a.Value));
-            if (!MailMessageData.IsAddress(from)) Fail(f.Location, $"'from' {from} is not an email address");
+            if (!MailAddresses.IsAddress(from)) Fail(f.Location, $"'from' {from} is not an email address");
         }
-        else if (!MailMessageData.IsAddress(from))
+        else if (!MailAddresses.IsAddress(from))
         {
             Fail(context.Location, $"no 'from' and sluice@{context.ServerName} is not an email address: add 'from ADDRESS;'");
         }
@@ -41,7 +43,7 @@ internal sealed record EmailSinkOptions(
         IReadOnlyList<string> to = [];
         if (SinkOptions.Find(context, "to") is { } t)
         {
-            to = MailMessageData.ParseRecipients(string.Join(",", t.Arguments.SelectMany(a => a.Values)), out var toError) ?? [];
+            to = MailAddresses.ParseRecipients(string.Join(",", t.Arguments.SelectMany(a => a.Values)), out var toError) ?? [];
             if (toError is not null) Fail(t.Location, $"'to': {toError}");
         }
         else Fail(context.Location, "an email sink needs 'to ADDRESS[,ADDRESS...];'");
@@ -51,24 +53,22 @@ internal sealed record EmailSinkOptions(
         {
             subject = string.Join(" ", s.Arguments.Select(a => a.Value));
             if (subject.AsSpan().IndexOfAny("\r\n") >= 0) Fail(s.Location, "'subject' must be one line");
-            else if (MailTemplates.Check(subject) is { } error) Fail(s.Location, $"'subject' template: {error}");
+            else if (MailTemplates.Check(subject, html: false) is { } error) Fail(s.Location, $"'subject' template: {error}");
         }
 
-        string? templateText = null, templatePath = null;
-        if (SinkOptions.Find(context, "template") is { } tpl)
+        var text = TemplateSource.Bind(context, "template", html: false, Fail);
+        var html = TemplateSource.Bind(context, "html_template", html: true, Fail);
+
+        var attachments = new List<string>();
+        foreach (var attach in context.Options.Where(o => o.Name == "attach"))
         {
-            var value = string.Join(" ", tpl.Arguments.Select(a => a.Value));
-            if (value.Contains("{{", StringComparison.Ordinal)) templateText = value;
-            else
+            if (attach.Arguments.Count == 0) Fail(attach.Location, "'attach' expects one or more file paths");
+            foreach (var arg in attach.Arguments)
             {
-                templatePath = SinkPaths.Resolve(context.ConfigDirectory, value);
-                try { templateText = File.ReadAllText(templatePath); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-                {
-                    Fail(tpl.Location, $"cannot read template '{templatePath}': {e.Message}");
-                }
+                var path = SinkPaths.Resolve(context.ConfigDirectory, arg.Value);
+                if (File.Exists(path)) attachments.Add(path);
+                else Fail(arg.Location, $"'attach': file '{path}' does not exist");
             }
-            if (templateText is not null && MailTemplates.Check(templateText) is { } error) Fail(tpl.Location, $"'template': {error}");
         }
 
         CaFileTrust? trust = null;
@@ -78,6 +78,36 @@ internal sealed record EmailSinkOptions(
             if (trust is null) Fail(ca.Location, caError!);
         }
         var timeout = SinkOptions.Timeout(context, DefaultTimeout, diagnostics);
-        return ok ? new EmailSinkOptions(endpoint!, from, to, subject, templatePath is null ? templateText : null, templatePath, trust, timeout) : null;
+        return ok ? new EmailSinkOptions(endpoint!, from, to, subject, text, html, attachments, trust, timeout) : null;
+    }
+}
+
+/// <summary>A body template: inline text (it contains <c>{{</c>) or a file, relative to the configuration's folder.</summary>
+internal sealed record TemplateSource(string? Inline, string? Path)
+{
+    public static TemplateSource? Bind(SinkContext context, string option, bool html, Action<SourceLocation, string> fail)
+    {
+        if (SinkOptions.Find(context, option) is not { } d) return null;
+        var value = string.Join(" ", d.Arguments.Select(a => a.Value));
+        string? text;
+        TemplateSource source;
+        if (value.Contains("{{", StringComparison.Ordinal))
+        {
+            text = value;
+            source = new TemplateSource(value, null);
+        }
+        else
+        {
+            var path = SinkPaths.Resolve(context.ConfigDirectory, value);
+            source = new TemplateSource(null, path);
+            try { text = File.ReadAllText(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                fail(d.Location, $"cannot read {option} '{path}': {e.Message}");
+                return null;
+            }
+        }
+        if (MailTemplates.Check(text, html) is { } error) fail(d.Location, $"'{option}': {error}");
+        return source;
     }
 }

@@ -1,12 +1,14 @@
 using HandlebarsDotNet;
 using Sluice.Abstractions.Events;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Email;
 
 /// <summary>
 /// Handlebars templates over <c>{ events, count, server, block }</c>; each event has its fields,
-/// <c>time</c> (ISO 8601 UTC) and <c>text</c> (the one-line form). Plain text: nothing is HTML-escaped.
+/// <c>time</c> (ISO 8601 UTC) and <c>text</c> (the one-line form). Text templates (subject, body)
+/// escape nothing; HTML templates escape every <c>{{value}}</c> (<c>{{{value}}}</c> is raw), so an
+/// event's fields cannot inject markup.
 /// </summary>
 internal sealed class MailTemplates
 {
@@ -18,17 +20,19 @@ internal sealed class MailTemplates
         {{/each}}
         """;
 
-    private static readonly HandlebarsConfiguration Configuration = new() { NoEscape = true };
-    private readonly IHandlebars _handlebars = Handlebars.Create(Configuration);
+    private static readonly HandlebarsConfiguration TextConfiguration = new() { NoEscape = true };
+    private static readonly HandlebarsConfiguration HtmlConfiguration = new();
+    private readonly IHandlebars _text = Handlebars.Create(TextConfiguration);
+    private readonly IHandlebars _html = Handlebars.Create(HtmlConfiguration);
 
-    public HandlebarsTemplate<object, object> Compile(string text) => _handlebars.Compile(text);
+    public HandlebarsTemplate<object, object> Compile(string text, bool html) => (html ? _html : _text).Compile(text);
 
     /// <summary>The compile error of <paramref name="text"/>, or null when it is a valid template.</summary>
-    public static string? Check(string text)
+    public static string? Check(string text, bool html)
     {
         try
         {
-            Handlebars.Create(Configuration).Compile(text);
+            Handlebars.Create(html ? HtmlConfiguration : TextConfiguration).Compile(text);
             return null;
         }
         catch (HandlebarsException e)

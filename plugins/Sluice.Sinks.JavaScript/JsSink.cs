@@ -1,20 +1,36 @@
-using Microsoft.Extensions.Logging;
+using System.Text;
+using System.Text.Json;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.JavaScript;
 
 /// <summary>
-/// Runs the block's script once per batch in a Node.js worker started on first use and started
-/// again after it died. Over the time limit the worker is killed and the delivery fails; the
-/// next batch gets a fresh worker. The script is sent again when its file changed.
+/// Runs the block's script once per batch in the host's V8 (in process), on a thread of the
+/// sink's own. Past the time limit (or when the delivery is cancelled) the engine is interrupted;
+/// past the memory limit the run fails; either way the next batch gets a fresh engine. The script
+/// is compiled again when its file changed.
 /// </summary>
-internal sealed class JsSink(JsSinkOptions options, SinkContext context) : IEventSink
+internal sealed class JsSink : IEventSink
 {
-    private readonly ILogger _logger = context.Logger;
-    private readonly ScriptSource _source = new(options.ScriptPath);
-    private NodeWorker? _worker;
+    /// <summary>An interrupt stops V8 at once; this covers a host call (mail, http) that ignores its own deadline.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+    private readonly JsSinkOptions _options;
+    private readonly ScriptSource _source;
+    private readonly JsHostCalls _calls;
+    private readonly string _argsJson;
+    private ScriptThread? _thread;
+    private V8ScriptHost? _host;
+    private Task? _running;
+
+    public JsSink(JsSinkOptions options, SinkContext context)
+    {
+        _options = options;
+        _source = new ScriptSource(options.ScriptPath);
+        _calls = new JsHostCalls(options, context.Logger);
+        _argsJson = ArgsJson(options.Arguments);
+    }
 
     public async ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken)
     {
@@ -26,56 +42,92 @@ internal sealed class JsSink(JsSinkOptions options, SinkContext context) : IEven
         {
             throw new SinkDeliveryException($"cannot read JavaScript script: {e.Message}", e);
         }
-        if (_worker is { HasExited: true } dead)
-        {
-            _worker = null;
-            await dead.DisposeAsync();
-        }
-        try
-        {
-            _worker ??= await NodeWorker.StartAsync(options, _logger, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new SinkDeliveryException($"cannot start Node.js ({options.NodePath}): {e.Message}", e);
-        }
+        await SettlePreviousRunAsync();
 
-        var worker = _worker;
-        var source = worker.SourceVersion == _source.Version ? null : _source.Text;
-        worker.SourceVersion = _source.Version;
-        (string? Error, int? Line) result;
+        string events;
+        using (var body = JsonArrayBody.Build(batch)) events = Encoding.UTF8.GetString(body.Span);
+        var thread = _thread ??= new ScriptThread("sluice-js " + Path.GetFileName(_options.ScriptPath));
+        var host = _host ??= new V8ScriptHost(_options.ScriptPath, _options.MemoryLimit, _calls.Call);
+        _calls.Arm(_options.Timeout);
+        var run = thread.RunAsync(() => host.Run(_source, events, _argsJson));
+        _running = run;
+        await using var watchdog = new RunWatchdog(host, _options.Timeout, cancellationToken);
+        RunOutcome outcome;
         try
         {
-            result = await worker.RunAsync(source, batch, options.Timeout, cancellationToken);
+            outcome = await run.WaitAsync(_options.Timeout + Grace, cancellationToken);
         }
         catch (TimeoutException)
         {
-            await DropWorkerAsync();
-            throw new SinkDeliveryException($"JavaScript script {options.ScriptPath} did not finish within {options.Timeout.TotalSeconds:0.###} s; its worker was killed");
+            Abandon(run);
+            throw new SinkDeliveryException($"JavaScript script {_options.ScriptPath} did not finish within {Seconds(_options.Timeout)} s (stuck in a host call)");
         }
-        catch (IOException e)
+        switch (outcome.Kind)
         {
-            await DropWorkerAsync();
-            throw new SinkDeliveryException($"JavaScript script {options.ScriptPath}: {e.Message}", e);
+            case RunOutcomeKind.Done:
+                return;
+            case RunOutcomeKind.Interrupted when cancellationToken.IsCancellationRequested:
+                throw new OperationCanceledException(cancellationToken);
+            case RunOutcomeKind.Interrupted:
+                throw Failed($"time limit exceeded ({Seconds(_options.Timeout)} s)");
+            case RunOutcomeKind.OutOfMemory:
+                throw Failed($"memory limit exceeded ({_options.MemoryLimit >> 20} MB)");
+            default:
+                throw Failed(outcome.Message ?? "failed", outcome.Line);
         }
-        catch (OperationCanceledException)
-        {
-            await DropWorkerAsync(); // a half-run batch must not finish behind the router's back
-            throw;
-        }
-        if (result.Error is null) return;
-        if (worker.HasExited) await DropWorkerAsync();
-        throw new SinkDeliveryException(result.Line is { } line
-            ? $"JavaScript script {options.ScriptPath} failed at line {line}: {result.Error}"
-            : $"JavaScript script {options.ScriptPath} failed: {result.Error}");
     }
 
-    private async Task DropWorkerAsync()
+    /// <summary>Written by hand, as the host calls' answers (no plugin type in the shared System.Text.Json's caches).</summary>
+    private static string ArgsJson(IReadOnlyDictionary<string, string> args)
     {
-        if (_worker is not { } worker) return;
-        _worker = null;
-        await worker.DisposeAsync();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            foreach (var (k, v) in args) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public async ValueTask DisposeAsync() => await DropWorkerAsync();
+    private SinkDeliveryException Failed(string message, int? line = null) => new(line is { } l
+        ? $"JavaScript script {_options.ScriptPath} failed at line {l}: {message}"
+        : $"JavaScript script {_options.ScriptPath} failed: {message}");
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A run left behind by a cancelled delivery gets a moment to stop; if it does not, its engine and thread are abandoned.</summary>
+    private async Task SettlePreviousRunAsync()
+    {
+        if (_running is not { IsCompleted: false } previous) return;
+        try { await previous.WaitAsync(Grace); }
+        catch (TimeoutException) { Abandon(previous); }
+        catch (Exception) { /* its failure was the cancelled delivery's */ }
+    }
+
+    /// <summary>The thread is busy in a host call: a new engine and thread serve the next batch; the old ones end with that call.</summary>
+    private void Abandon(Task run)
+    {
+        var (host, thread) = (_host, _thread);
+        (_host, _thread, _running) = (null, null, null);
+        _ = run.ContinueWith(_ => { host?.Dispose(); thread?.Dispose(); }, TaskScheduler.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_running is { IsCompleted: false } running)
+        {
+            _host?.Interrupt();
+            try { await running.WaitAsync(_options.Timeout + Grace); } catch (Exception) { /* reported by DeliverAsync */ }
+        }
+        if (_thread is { } thread && _host is { } host)
+        {
+            // The engine is disposed on its own thread, after whatever it still runs.
+            try { await thread.RunAsync(() => { host.Dispose(); return 0; }).WaitAsync(_options.Timeout + Grace); }
+            catch (TimeoutException) { }
+        }
+        _thread?.Dispose();
+        (_host, _thread, _running) = (null, null, null);
+        _calls.Dispose();
+    }
 }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Log;
 

@@ -1,6 +1,6 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Log;
 

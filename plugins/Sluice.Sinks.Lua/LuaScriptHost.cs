@@ -3,7 +3,7 @@ using System.Text.Json;
 using KeraLua;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Lua;
 
@@ -18,8 +18,10 @@ internal sealed class LuaScriptHost : IDisposable
     private readonly KeraLua.Lua _lua;
     private readonly LuaSinkOptions _options;
     private readonly ILogger _logger;
-    private readonly HttpClient _http;
+    private readonly ScriptHttp _http = new();
     private readonly string _scriptFolder;
+    /// <summary>The script's folder with its links resolved: what a sandboxed path must resolve into.</summary>
+    private readonly string? _realScriptFolder;
     private readonly int _runnerRef;
     // Callbacks handed to native code: kept alive as long as the state.
     private readonly LuaFunction[] _callbacks;
@@ -32,7 +34,7 @@ internal sealed class LuaScriptHost : IDisposable
         _options = options;
         _logger = logger;
         _scriptFolder = Path.GetDirectoryName(options.ScriptPath)!;
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        _realScriptFolder = RealPath.Resolve(_scriptFolder, _scriptFolder);
         _memory = new LuaMemoryLimit(options.MemoryLimit);
         _allocator = _memory.Allocator;
         _lua = new KeraLua.Lua(_allocator, IntPtr.Zero);
@@ -107,15 +109,21 @@ internal sealed class LuaScriptHost : IDisposable
         return 1;
     }
 
-    /// <summary>allowed_path(path): the full path when it lies inside the script's folder, else nil.</summary>
+    /// <summary>
+    /// allowed_path(path): what the path resolves to (every link followed) when that lies inside the
+    /// script's (resolved) folder, else nil. The caller opens the resolved path, not the text.
+    /// </summary>
     private int AllowedPath(KeraLua.Lua lua)
     {
         try
         {
             if (lua.Type(1) != LuaType.String) { lua.PushNil(); return 1; }
-            var full = Path.GetFullPath(Path.Combine(_scriptFolder, LuaValues.ReadString(lua, 1)));
-            var inside = full.StartsWith(_scriptFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-            if (inside || _options.Unsafe) LuaValues.PushString(lua, full); else lua.PushNil();
+            var text = LuaValues.ReadString(lua, 1);
+            if (_options.Unsafe) { LuaValues.PushString(lua, Path.GetFullPath(Path.Combine(_scriptFolder, text))); return 1; }
+            var real = text.Contains('\0') ? null : RealPath.Resolve(text, _scriptFolder);
+            if (real is not null && _realScriptFolder is not null && RealPath.IsInside(real, _realScriptFolder) && real != _realScriptFolder)
+                LuaValues.PushString(lua, real);
+            else lua.PushNil();
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
@@ -124,14 +132,13 @@ internal sealed class LuaScriptHost : IDisposable
         return 1;
     }
 
-    /// <summary>mail_send(from, to, subject, body) -> true | nil, message.</summary>
+    /// <summary>mail_send(request as JSON) -> true | nil, message.</summary>
     private int MailSend(KeraLua.Lua lua)
     {
         try
         {
-            var (from, to, subject, body) = (Arg(lua, 1), Arg(lua, 2), Arg(lua, 3), Arg(lua, 4));
             using var cts = new CancellationTokenSource(Remaining);
-            _options.Mail.SendAsync(from, to, subject, body, cts.Token).GetAwaiter().GetResult();
+            _options.Mail.SendAsync(Arg(lua, 1), cts.Token).GetAwaiter().GetResult();
             lua.PushBoolean(true);
             return 1;
         }
@@ -148,42 +155,26 @@ internal sealed class LuaScriptHost : IDisposable
     /// <summary>http_post(url, body, headers) -> status, body | nil, message.</summary>
     private int HttpPost(KeraLua.Lua lua)
     {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (lua.Type(3) == LuaType.Table)
+        {
+            lua.PushNil();
+            while (lua.Next(3))
+            {
+                headers.Add(new(LuaValues.ReadString(lua, -2), LuaValues.ReadString(lua, -1)));
+                lua.Pop(1);
+            }
+        }
         try
         {
-            if (!Uri.TryCreate(Arg(lua, 1), UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-                return Fail(lua, $"http.post: '{Arg(lua, 1)}' is not an http(s) URL");
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(Arg(lua, 2)) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            if (lua.Type(3) == LuaType.Table)
-            {
-                lua.PushNil();
-                while (lua.Next(3))
-                {
-                    var name = LuaValues.ReadString(lua, -2);
-                    var value = LuaValues.ReadString(lua, -1);
-                    if (!request.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        request.Content.Headers.Remove(name);
-                        request.Content.Headers.TryAddWithoutValidation(name, value);
-                    }
-                    lua.Pop(1);
-                }
-            }
-            using var cts = new CancellationTokenSource(Remaining);
-            using var response = _http.Send(request, cts.Token);
-            using var reader = new StreamReader(response.Content.ReadAsStream(cts.Token));
-            var text = reader.ReadToEnd();
-            lua.PushInteger((int)response.StatusCode);
-            LuaValues.PushString(lua, text);
+            var (status, body) = _http.Post(Arg(lua, 1), Arg(lua, 2), headers, Remaining);
+            lua.PushInteger(status);
+            LuaValues.PushString(lua, body);
             return 2;
         }
-        catch (OperationCanceledException)
+        catch (ScriptHttpException e)
         {
-            return Fail(lua, "http.post: no answer before the time limit");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or FormatException)
-        {
-            return Fail(lua, "http.post: " + e.Message);
+            return Fail(lua, e.Message);
         }
     }
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Lua;
 

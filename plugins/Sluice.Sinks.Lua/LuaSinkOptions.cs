@@ -1,6 +1,7 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
-using Sluice.Sinks.Shared;
+using Sluice.Sinks.Common;
+using Sluice.Sinks.Mail;
 
 namespace Sluice.Sinks.Lua;
 

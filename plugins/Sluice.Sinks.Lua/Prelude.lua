@@ -29,16 +29,6 @@ local function copy(t)
   return c
 end
 
-local function text(v)
-  if v == nil then return "" end
-  if type(v) == "table" then
-    local parts = {}
-    for _, x in ipairs(v) do parts[#parts + 1] = tostring(x) end
-    return concat(parts, ", ")
-  end
-  return tostring(v)
-end
-
 local function check(ok, err, ...)
   if ok == nil then error(err, 3) end
   return ok, err, ...
@@ -49,7 +39,9 @@ local api = {}
 api.mail = {
   send = function(m)
     if type(m) ~= "table" then error("mail.send expects a table {from=, to=, subject=, body=}", 2) end
-    check(host.mail_send(text(m.from), text(m.to), text(m.subject), text(m.body)))
+    local request, err = host.json_encode(m)
+    if request == nil then error("mail.send: " .. tostring(err), 2) end
+    check(host.mail_send(request))
     return true
   end,
 }
@@ -80,7 +72,7 @@ local function logger(level)
   return function(...)
     local n, parts = select("#", ...), {}
     for i = 1, n do parts[i] = tostring((select(i, ...))) end
-    host.log(level, concat(parts, "\t"))
+    host.log(level, concat(parts, " "))
   end
 end
 api.log = { info = logger("info"), warning = logger("warning"), error = logger("error"), debug = logger("debug") }

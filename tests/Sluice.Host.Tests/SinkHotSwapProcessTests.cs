@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sluice.Host.Tests.Support;
-using Sluice.Sinks.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Sluice.Host.Tests;

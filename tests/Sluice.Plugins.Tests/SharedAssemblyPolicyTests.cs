@@ -19,6 +19,9 @@ public sealed class SharedAssemblyPolicyTests
     [InlineData("System.Runtime")]
     [InlineData("Microsoft.AspNetCore.Routing")]
     [InlineData("Microsoft.Extensions.Options")]
+    [InlineData("ClearScript.Core")]          // Microsoft.ClearScript.Core's assembly
+    [InlineData("ClearScript.V8")]
+    [InlineData("ClearScript.V8.ICUData")]
     public void IsShared_Should_BeTrue_For_Contracts_Logging_And_SharedFrameworkAssemblies(string name) =>
         Assert.True(SharedAssemblyPolicy.Default.IsShared(new AssemblyName(name)));
 
@@ -35,14 +38,20 @@ public sealed class SharedAssemblyPolicyTests
     [InlineData("ClearScript.Core")]
     [InlineData("ClearScript.V8")]
     [InlineData("ClearScript.V8.ICUData")]
+    public void The_script_engine_is_shared_by_its_assembly_names(string name) =>
+        Assert.True(SharedAssemblyPolicy.Default.IsShared(name)); // its packages are Microsoft.ClearScript.*, its assemblies ClearScript.*
+
+    [Theory]
+    [InlineData("Newtonsoft.Json")]
+    [InlineData("Newtonsoft.Json.Bson")]
     public void With_Should_ShareOneMoreLibrary_ByItsAssemblyNames(string name)
     {
         Assert.False(SharedAssemblyPolicy.Default.IsShared(name));
-        var policy = SharedAssemblyPolicy.Default.With("ClearScript.*");
+        var policy = SharedAssemblyPolicy.Default.With("Newtonsoft.*");
         Assert.True(policy.IsShared(name));
         Assert.True(policy.IsShared("Sluice.Abstractions"));
-        Assert.False(policy.IsShared("Newtonsoft.Json"));
-        Assert.Equal([.. SharedAssemblyPolicy.DefaultPatterns, "ClearScript.*"], policy.Patterns);
+        Assert.False(policy.IsShared("NLua"));
+        Assert.Equal([.. SharedAssemblyPolicy.DefaultPatterns, "Newtonsoft.*"], policy.Patterns);
     }
 
     [Theory]

@@ -72,6 +72,45 @@ public sealed class EmailSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task An_html_template_becomes_the_alternative_of_the_text_with_fields_escaped_and_attached_files()
+    {
+        await using var smtp = await SmtpServer.StartAsync();
+        File.WriteAllText(_dir.File("mail.html.hbs"), "<h1>{{count}} events</h1><ul>{{#each events}}<li>{{media}}: {{reason}}</li>{{/each}}</ul><img src=\"cid:logo.png\">");
+        byte[] logo = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2, 255];
+        File.WriteAllBytes(_dir.File("logo.png"), logo);
+        File.WriteAllText(_dir.File("runbook.txt"), "call the on-duty engineer\n");
+        var context = Context($"smtp://127.0.0.1:{smtp.Port}", _dir.Path,
+            [Opt("to", "admin@my.cdn"), Opt("html_template", "mail.html.hbs"), Opt("attach", "logo.png", "runbook.txt")]);
+        Assert.Empty(Validate(_factory, context).Items);
+        await using var sink = _factory.Create(context);
+        await sink.DeliverAsync(Batch(
+            new SluiceEvent("source_closed", "id-1", 1_795_255_200_123, "streamer1", EventLevel.Warning, "cam1", null, [new("reason", "<script>x</script>")])),
+            CancellationToken.None);
+
+        var mail = Assert.Single(await smtp.WaitForMessagesAsync(1));
+        Assert.Contains("source_closed media=cam1", mail.Body);                     // the default text template stays
+        Assert.Equal("<h1>1 events</h1><ul><li>cam1: &lt;script&gt;x&lt;/script&gt;</li></ul><img src=\"cid:logo.png\">", mail.Html);
+        var image = Assert.Single(mail.Parts, p => p.Name == "logo.png");
+        Assert.True(image.Inline, "an attachment the HTML names by cid: is inline");
+        Assert.Equal("image/png", image.ContentType);
+        Assert.Equal(logo, image.Content);
+        var runbook = Assert.Single(mail.Parts, p => p.Name == "runbook.txt");
+        Assert.False(runbook.Inline);
+        // A text part travels with CRLF line ends (MIME canonical form).
+        Assert.Equal("call the on-duty engineer\n", System.Text.Encoding.UTF8.GetString(runbook.Content).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Validate_reports_a_missing_attachment_and_a_bad_html_template_at_their_lines()
+    {
+        var attach = Opt("attach", "missing.pdf");
+        var html = Opt("html_template", "{{#each events}}<p>");
+        var diagnostics = Validate(_factory, Context("smtp://127.0.0.1:25", _dir.Path, [Opt("to", "a@b.c"), attach, html]));
+        Assert.Contains(diagnostics.Errors, d => d.Location.Line == attach.Location.Line && d.Message.Contains("missing.pdf"));
+        Assert.Contains(diagnostics.Errors, d => d.Location == html.Location && d.Message.Contains("html_template"));
+    }
+
+    [Fact]
     public async Task Starttls_is_used_when_offered_and_smtps_speaks_tls_from_the_start()
     {
         var (cert, key) = TestCertificates.WritePem(_dir.Path);
@@ -105,10 +144,10 @@ public sealed class EmailSinkTests : IDisposable
             await sink.DeliverAsync(TwoEvents(), CancellationToken.None);
         Assert.Equal(SmtpServer.User, Assert.Single(await smtp.WaitForMessagesAsync(1)).User);
 
-        // aiosmtpd answers a failed AUTH slowly: the sink's timeout bounds the wait either way.
         await using var wrong = _factory.Create(Context($"smtp://{SmtpServer.User}:nope@127.0.0.1:{smtp.Port}", _dir.Path,
             [Opt("to", "admin@my.cdn"), Opt("timeout", "2s")]));
         var e = await Assert.ThrowsAsync<SinkDeliveryException>(() => wrong.DeliverAsync(TwoEvents(), CancellationToken.None).AsTask());
+        Assert.Contains("refused the login", e.Message);
         Assert.DoesNotContain("nope", e.Message);
         Assert.Equal(1, smtp.MessageCount);
     }

@@ -52,16 +52,3 @@ internal static class Sinks
         return diagnostics;
     }
 }
-
-/// <summary>A temporary folder removed at the end of the test.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("sluice-sinks-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}

@@ -1,13 +1,13 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Common;
 
 /// <summary>
 /// Trusts the certificates of a CA file (PEM or DER, one or more) instead of the system store:
 /// the server's chain must end at one of them and the name must match.
 /// </summary>
-internal sealed class CaFileTrust
+public sealed class CaFileTrust
 {
     private readonly X509Certificate2Collection _roots;
 

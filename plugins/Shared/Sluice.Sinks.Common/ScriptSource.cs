@@ -1,10 +1,10 @@
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Common;
 
 /// <summary>
 /// A script's text, read again when the file's modification time or size changed, so an edit
 /// takes effect at the next batch without a reload of the configuration.
 /// </summary>
-internal sealed class ScriptSource(string path)
+public sealed class ScriptSource(string path)
 {
     private DateTime _mtime;
     private long _length = -1;

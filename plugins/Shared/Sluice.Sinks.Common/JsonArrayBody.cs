@@ -1,7 +1,7 @@
 using System.Buffers;
 using Sluice.Abstractions.Events;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Common;
 
 /// <summary>
 /// A batch as a JSON array of the events' cached JSON, joined into one pooled buffer: no event is
@@ -9,7 +9,7 @@ namespace Sluice.Sinks.Shared;
 /// (the HTTP sink hashes the body followed by the sign key without a second buffer).
 /// Dispose returns the buffer.
 /// </summary>
-internal struct JsonArrayBody : IDisposable
+public struct JsonArrayBody : IDisposable
 {
     private byte[]? _buffer;
 

@@ -1,10 +1,10 @@
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Mail;
 
 /// <summary>
 /// Where mail goes: <c>smtp://[USER:PASS@]HOST[:PORT]</c> (port 25, STARTTLS when the server offers it)
 /// or <c>smtps://...</c> (port 465, TLS from the first byte). <c>smtp://</c> alone is 127.0.0.1:25.
 /// </summary>
-internal sealed record SmtpEndpoint(string Host, int Port, bool ImplicitTls, string? User, string? Password)
+public sealed record SmtpEndpoint(string Host, int Port, bool ImplicitTls, string? User, string? Password)
 {
     public static readonly SmtpEndpoint Local = new("127.0.0.1", 25, false, null, null);
 

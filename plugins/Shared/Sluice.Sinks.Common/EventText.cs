@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using Sluice.Abstractions.Events;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Common;
 
 /// <summary>
 /// The one-line human form of an event:
 /// <c>2026-11-21T10:00:00.123Z warning source_closed media=cam1 server=x key=value id=...</c>.
 /// </summary>
-internal static class EventText
+public static class EventText
 {
     public static void Append(StringBuilder sb, SluiceEvent evt)
     {

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Sluice.Sinks.Tests.Support;
+namespace Sluice.Testing;
 
 /// <summary>A self-signed certificate for localhost / 127.0.0.1, made fresh for the test run.</summary>
-internal static class TestCertificates
+public static class TestCertificates
 {
     private static readonly Lazy<X509Certificate2> Server = new(Create);
 

@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Sluice.Sinks.Tests.Support;
+namespace Sluice.Testing;
 
 /// <summary>A real Kestrel server on 127.0.0.1 that records every request it gets.</summary>
-internal sealed class HttpReceiver : IAsyncDisposable
+public sealed class HttpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

@@ -1,16 +1,17 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+using MimeKit;
 
-namespace Sluice.Sinks.Tests.Support;
+namespace Sluice.Testing;
 
 /// <summary>
-/// A real SMTP server (Python's aiosmtpd) on 127.0.0.1 that saves every message it accepts into a
-/// folder: NNNN.eml (the message) and NNNN.json (envelope sender, recipients, whether TLS was on).
+/// A real SMTP server (Python's aiosmtpd, run by /usr/bin/python3) on 127.0.0.1 that saves every
+/// message it accepts into a folder: NNNN.eml (the message as received) and NNNN.json (envelope
+/// sender, recipients, whether TLS was on, who logged in). Messages are read back with MimeKit's parser.
 /// </summary>
-internal sealed class SmtpServer : IAsyncDisposable
+public sealed class SmtpServer : IAsyncDisposable
 {
     public enum Security { Plain, StartTls, ImplicitTls, PlainWithAuth }
 
@@ -31,13 +32,14 @@ internal sealed class SmtpServer : IAsyncDisposable
                     f.write(envelope.original_content or envelope.content)
                 with open(base + ".json", "w") as f:
                     json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
-                               "tls": getattr(session, "ssl", None) is not None,
+                               "tls": mode == "smtps" or getattr(session, "ssl", None) is not None,
                                "user": session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None}, f)
                 os.rename(base + ".eml.tmp", base + ".eml")
                 return "250 OK"
         def authenticate(server, session, envelope, mechanism, auth_data):
             ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"alerts" and auth_data.password == b"s3cr:et"
-            return AuthResult(success=ok, auth_data=auth_data)
+            # handled=False: aiosmtpd answers the failure (535) itself; True would leave the client waiting.
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
         kwargs = {}
         if mode == "auth":
             kwargs = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False}
@@ -89,8 +91,10 @@ internal sealed class SmtpServer : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>A received message: envelope, decoded headers, the text and HTML bodies (line ends as \n), attachments and inline parts.</summary>
     public sealed record Message(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, bool Tls, string? User,
-        IReadOnlyDictionary<string, string> Headers, string Body);
+        IReadOnlyDictionary<string, string> Headers, string Body, string? Html,
+        IReadOnlyList<(string Name, string ContentType, byte[] Content, bool Inline)> Parts, string Raw);
 
     /// <summary>Waits (bounded) until <paramref name="count"/> messages arrived and returns them in order.</summary>
     public async Task<IReadOnlyList<Message>> WaitForMessagesAsync(int count, TimeSpan? timeout = null)
@@ -107,23 +111,33 @@ internal sealed class SmtpServer : IAsyncDisposable
 
     public int MessageCount => Directory.GetFiles(_folder.File("mail"), "*.eml").Length;
 
+    /// <summary><c>Name &lt;a@x&gt;, b@y</c>: decoded, without MimeKit's quoting.</summary>
+    private static string Addresses(InternetAddressList list) =>
+        string.Join(", ", list.Mailboxes.Select(m => string.IsNullOrEmpty(m.Name) ? m.Address : $"{m.Name} <{m.Address}>"));
+
     private static Message Read(string eml)
     {
         using var envelope = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(eml, ".json")));
-        var raw = File.ReadAllText(eml).Replace("\r\n", "\n");
-        var split = raw.IndexOf("\n\n", StringComparison.Ordinal);
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in raw[..split].Split('\n'))
+        var message = MimeMessage.Load(eml);
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {
-            var colon = line.IndexOf(':');
-            if (colon > 0) headers[line[..colon]] = line[(colon + 1)..].Trim();
+            ["From"] = Addresses(message.From),
+            ["To"] = Addresses(message.To),
+            ["Subject"] = message.Subject ?? "",
+        };
+        foreach (var h in message.Headers) headers.TryAdd(h.Field, h.Value);
+        var parts = new List<(string, string, byte[], bool)>();
+        foreach (var part in message.BodyParts.OfType<MimePart>())
+        {
+            if (part is TextPart { IsAttachment: false } && part.ContentId is null) continue;   // the bodies
+            using var content = new MemoryStream();
+            part.Content!.DecodeTo(content);
+            parts.Add((part.FileName ?? part.ContentId ?? "", part.ContentType.MimeType, content.ToArray(), part.ContentId is not null && !part.IsAttachment));
         }
-        var body = raw[(split + 2)..];
-        if (headers.TryGetValue("Content-Transfer-Encoding", out var cte) && cte == "base64")
-            body = Encoding.UTF8.GetString(Convert.FromBase64String(body.Replace("\n", ""))).Replace("\r\n", "\n");
         var root = envelope.RootElement;
         return new Message(root.GetProperty("from").GetString()!, root.GetProperty("to").EnumerateArray().Select(e => e.GetString()!).ToList(),
-            root.GetProperty("tls").GetBoolean(), root.GetProperty("user").GetString(), headers, body);
+            root.GetProperty("tls").GetBoolean(), root.GetProperty("user").GetString(), headers,
+            (message.TextBody ?? "").ReplaceLineEndings("\n"), message.HtmlBody?.ReplaceLineEndings("\n"), parts, File.ReadAllText(eml));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,10 +1,10 @@
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Sinks;
 
-namespace Sluice.Sinks.Shared;
+namespace Sluice.Sinks.Common;
 
 /// <summary>Reads the options a sink owns, reporting bad values at the option's location.</summary>
-internal static class SinkOptions
+public static class SinkOptions
 {
     public static ConfigDirective? Find(SinkContext context, string name) =>
         context.Options.LastOrDefault(o => o.Name == name);
