@@ -180,11 +180,19 @@ internal sealed class StreamsConfigSection : IConfigSection
         }
         var arg = path.Arguments[0];
         var dir = arg.Value.Length == 0 || arg.IsKeyValue || arg.Value.Contains('\0') ? null : Path.GetFullPath(arg.Value, context.ConfigDirectory);
-        if (dir is null || !Directory.Exists(dir))
+        if (dir is null)
         {
-            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' must be an existing folder, got '{arg.Text}'");
+            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' expects a folder, got '{arg.Text}'");
             return null;
         }
+        if (File.Exists(dir))
+        {
+            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' must be a folder, got the file '{dir}'");
+            return null;
+        }
+        // Like a missing input file: the folder may be mounted after the server starts; until then nothing resolves.
+        if (!Directory.Exists(dir))
+            context.Diagnostics.Warning(arg.Location, $"'path' of 'file {prefix}': folder '{dir}' does not exist (yet); files are served once it does");
         return new FileVodOptions(prefix, Path.TrimEndingDirectorySeparator(dir), d.Text);
     }
 
@@ -192,7 +200,7 @@ internal sealed class StreamsConfigSection : IConfigSection
     {
         if (c.Duration(diag, 0, "a duration", TimeSpan.FromSeconds(1)) is not { } t) return null;
         if (t > TimeSpan.Zero) return t;
-        diag.Error(c.Arguments[0].Location, $"'{c.Name}' must be longer than zero");
+        diag.Error(c.Arguments[0].Location, $"'{c.Name}' must be longer than zero, got '{c.Arguments[0].Text}'");
         return null;
     }
 }
