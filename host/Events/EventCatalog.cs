@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Hosting;
 using static Sluice.Abstractions.Events.EventLevel;
 
 namespace Sluice.Host.Events;
@@ -135,7 +136,7 @@ internal static class EventCatalog
     public static string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer(indented: true)))
         {
             w.WriteStartArray();
             foreach (var d in All)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Host.Hosting;
 
 namespace Sluice.Host.Notify;
 
@@ -19,7 +20,7 @@ internal static class NotifyApi
     public static string ToJson(IReadOnlyList<NotifyBlockStats> stats)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer()))
         {
             w.WriteStartObject();
             w.WriteStartArray("handlers");
