@@ -14,6 +14,7 @@ internal static class PluginsCommand
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var file = parse.GetValue(config);
+            if (!await SluiceCli.CanReadAsync(file)) return SluiceCli.UnreadableConfig;
             await using var host = await OfflineHost.StartAsync(new ConfigSource(file?.FullName), ct);
             Console.WriteLine($"plugins_dir {host.Plugins.PluginsDirectory}");
             foreach (var p in host.Plugins.Plugins)
