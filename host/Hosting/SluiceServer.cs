@@ -152,10 +152,14 @@ internal sealed class SluiceServer : IAsyncDisposable
             var core = configuration.Get<CoreOptions>() ?? new CoreOptions();
             _logging.Apply(core.LogLevel, core.LogFile);
             Router.ServerName = core.Hostname;
-            _access = new ApiAccessPolicy(
+            var access = new ApiAccessPolicy(
                 core.ViewAuth is { } v ? (v.User, v.Password) : null,
                 core.EditAuth is { } e ? (e.User, e.Password) : null,
                 core.ApiAllowedFrom.ToArray());
+            // Said at start, and again only when a reload changes it.
+            if (access.UnauthenticatedWritesWarning is { } warning && (!_core.Configuration.HasValue || warning != _access.UnauthenticatedWritesWarning))
+                _log.LogWarning("{Warning}", warning);
+            _access = access;
             if (!core.Http.SequenceEqual(_listeners.Current)) _listeners.Set(core.Http.ToArray());
             if (core.PluginsDirectory is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(Plugins.PluginsDirectory))
                 _log.LogWarning("plugins_dir changed to {Dir}; it takes effect at the next start", dir);
@@ -218,6 +222,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.AddSingleton(Router);
         builder.Services.AddRouting();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = HumanJson.Encoder);
 
         var app = builder.Build();
         var requestLog = _loggerFactory.CreateLogger("Sluice.Http");
