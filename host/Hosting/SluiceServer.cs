@@ -149,6 +149,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         await _applyLock.WaitAsync(cancellationToken);
         try
         {
+            _logging.Secrets = _logging.Secrets.With(SecretScrubber.From(configuration.Directives));
             var core = configuration.Get<CoreOptions>() ?? new CoreOptions();
             _logging.Apply(core.LogLevel, core.LogFile);
             Router.ServerName = core.Hostname;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Media.Frames;
 using Sluice.Media.Streams;
@@ -90,8 +91,8 @@ internal sealed partial class MediaStream
                 var delay = Backoff(failures);
                 if (outcome.Error is { } error)
                 {
-                    _log.LogWarning("stream {Stream}: source {Url} failed: {Error}", Name, outcome.Url, error.Message);
-                    Emit("stream_broken_source", new EventField("url", outcome.Url), new EventField("error", error.Message),
+                    _log.LogWarning("stream {Stream}: source {Url} failed: {Error}", Name, outcome.Url, SecretText.Redact(error.Message));
+                    Emit("stream_broken_source", new EventField("url", outcome.Url), new EventField("error", SecretText.Redact(error.Message)),
                         new EventField("retry_in_ms", (long)delay.TotalMilliseconds));
                 }
                 if (options.RetryLimit is { } limit && failures >= limit)
@@ -115,7 +116,7 @@ internal sealed partial class MediaStream
     }
 
     private void Switch(StreamOptions options, int from, int to, string reason) =>
-        Emit("source_switch", new EventField("from", options.Inputs[from].UrlText), new EventField("to", options.Inputs[to].UrlText),
+        Emit("source_switch", new EventField("from", options.Inputs[from].DisplayUrl), new EventField("to", options.Inputs[to].DisplayUrl),
             new EventField("reason", reason));
 
     /// <summary>0.5 s, 1 s, 2 s ... up to 10 s (settings), by failures in a row.</summary>
@@ -131,14 +132,14 @@ internal sealed partial class MediaStream
         var factory = SourceFactories.Claiming(_factories, input.Url);
         if (factory is null)
         {
-            _log.LogError("stream {Stream}: no loaded source reads {Url}", Name, input.UrlText);
+            _log.LogError("stream {Stream}: no loaded source reads {Url}", Name, input.DisplayUrl);
             return new Outcome(Ending.Failed, false);
         }
         _attemptFactory = factory;
-        var inlet = new StreamInlet(this, input.UrlText);
+        var inlet = new StreamInlet(this, input.DisplayUrl);
         Activate(inlet);
         State = "starting";
-        Emit("source_opened", new EventField("url", input.UrlText));
+        Emit("source_opened", new EventField("url", inlet.Url));
 
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
         IMediaSource? source = null;
@@ -164,7 +165,7 @@ internal sealed partial class MediaStream
         catch (OperationCanceledException) when (attempt.IsCancellationRequested) { }
         catch (TimeoutException)
         {
-            _log.LogWarning("stream {Stream}: source {Url} ignored cancellation; abandoned", Name, input.UrlText);
+            _log.LogWarning("stream {Stream}: source {Url} ignored cancellation; abandoned", Name, inlet.Url);
         }
         catch (Exception e)
         {
@@ -173,7 +174,7 @@ internal sealed partial class MediaStream
         if (source is not null)
         {
             try { await source.DisposeAsync().AsTask().WaitAsync(_settings.SourceStopTimeout, CancellationToken.None); }
-            catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, input.UrlText); }
+            catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, inlet.Url); }
         }
         _attemptFactory = null;
         var endedByItself = reason is null;
@@ -185,13 +186,13 @@ internal sealed partial class MediaStream
         else if (error is not null)
         {
             // Thrown while being cancelled (a socket closed under it): the cause is ours, not the source's.
-            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, input.UrlText, error.Message);
+            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, inlet.Url, error.Message);
             error = null;
         }
         var healthy = inlet.Started && Environment.TickCount64 - inlet.FirstFrameMs >= (long)_settings.HealthyAfter.TotalMilliseconds;
-        Emit("source_closed", new EventField("url", input.UrlText), new EventField("reason", reason),
-            new EventField("error", error?.Message));
-        return new Outcome(ending, healthy, input.UrlText, endedByItself ? error : null);
+        Emit("source_closed", new EventField("url", inlet.Url), new EventField("reason", reason),
+            new EventField("error", error is null ? null : SecretText.Redact(error.Message)));
+        return new Outcome(ending, healthy, inlet.Url, endedByItself ? error : null);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal sealed partial class MediaStream
             var ok = output.Keyframe.Task.IsCompleted;
             probe.Cancel();
             await run.WaitAsync(_settings.SourceStopTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            _log.LogDebug("stream {Stream}: probe of primary {Url}: {Result}", Name, input.UrlText, ok ? "delivers" : "silent");
+            _log.LogDebug("stream {Stream}: probe of primary {Url}: {Result}", Name, input.DisplayUrl, ok ? "delivers" : "silent");
             return ok;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

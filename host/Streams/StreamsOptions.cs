@@ -1,3 +1,4 @@
+using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 
 namespace Sluice.Host.Streams;
@@ -20,6 +21,9 @@ internal sealed record InputOptions(string UrlText, Uri Url, ValueList<KeyValueP
     public bool IsPublish => Url.Scheme.Equals("publish", StringComparison.OrdinalIgnoreCase);
 
     public IReadOnlyDictionary<string, string> OptionMap => Options.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+
+    /// <summary>The URL as events, logs and the API show it: userinfo and secret query values masked.</summary>
+    public string DisplayUrl => SecretText.Redact(UrlText);
 }
 
 /// <summary>A <c>stream</c> or <c>ondemand</c> block. <see cref="Text"/> is its canonical spelling, for reload diffs.</summary>
