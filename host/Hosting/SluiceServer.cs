@@ -33,6 +33,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly SystemMonitor _monitor;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time = TimeProvider.System;
     private PluginEndpointDataSource? _pluginEndpoints;
     private WebApplication? _web;
     private ApiAccessPolicy _access = ApiAccessPolicy.Open;
@@ -56,6 +57,12 @@ internal sealed class SluiceServer : IAsyncDisposable
     public StreamRegistry Streams => _core.Streams;
 
     public CoreOptions Core { get; private set; } = new();
+
+    /// <summary>When the listeners came up: <c>uptime</c> counts from here, not from the process start
+    /// (under <c>./run.sh</c> the process is the shell that ran the build before exec).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public TimeSpan Uptime => StartedAt == default ? TimeSpan.Zero : _time.GetUtcNow() - StartedAt;
 
     /// <summary>Starts everything; returns the process exit code when the host stops.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -87,6 +94,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             return 2;
         }
 
+        StartedAt = _time.GetUtcNow();
         foreach (var ep in Core.Http)
         {
             Router.ListenerStart(ep.ToString(), "http");
@@ -110,6 +118,8 @@ internal sealed class SluiceServer : IAsyncDisposable
             await _web.WaitForShutdownAsync(linked.Token);
         }
         catch (OperationCanceledException) { }
+        _log.LogInformation("sluice {Version} stopping after {Uptime} up: {Streams} streams, {Blocks} notify blocks",
+            HostInfo.Version, Uptime.ToString(@"d\.hh\:mm\:ss"), Streams.Running.Count, Router.Stats().Count);
         return 0;
     }
 
