@@ -26,7 +26,11 @@ public static partial class SecretText
             var colon = info.IndexOf(':');
             return m.Groups["scheme"].Value + (colon < 0 ? Mask : info[..colon] + ":" + Mask) + "@";
         });
-        if (hasPair) text = Pair().Replace(text, m => IsSecretName(m.Groups["key"].Value) ? m.Groups["key"].Value + "=" + Mask : m.Value);
+        if (hasPair)
+        {
+            text = Pair().Replace(text, m =>
+                IsSecretName(m.Groups["key"].Value) && !IsPlaceholder(m.Groups["value"].Value) ? m.Groups["key"].Value + "=" + Mask : m.Value);
+        }
         return text;
     }
 
@@ -49,6 +53,10 @@ public static partial class SecretText
         }
         return false;
     }
+
+    /// <summary>Usage text ("expects key=value pairs", "?token=TOKEN") shows placeholders, not secrets.</summary>
+    private static bool IsPlaceholder(string value) =>
+        value.TrimEnd(')', ',', '.', ';', ':') is "" or Mask or "value" or "values" or "VALUE" or "KEY" or "TOKEN" or "SECRET" or "PASSWORD" or "PASS";
 
     private static readonly string[] WholeParts = ["pass", "pwd", "sig", "signature", "auth", "authorization", "credential", "credentials", "session", "sessionid", "sid"];
     private static readonly string[] Suffixes = ["token", "key", "secret", "password", "passwd"];

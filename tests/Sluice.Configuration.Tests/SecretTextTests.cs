@@ -16,6 +16,8 @@ public sealed class SecretTextTests
     [InlineData("smtp://127.0.0.1:25 to admin@my.cdn", "smtp://127.0.0.1:25 to admin@my.cdn")]
     [InlineData("udp://239.0.0.1:1234 and log://a.log", "udp://239.0.0.1:1234 and log://a.log")]
     [InlineData("http://[::1]:8080/x?media=cam", "http://[::1]:8080/x?media=cam")]
+    [InlineData("'only' expects key=value pairs (write key=value)", "'only' expects key=value pairs (write key=value)")]
+    [InlineData("http://h/x?token=TOKEN", "http://h/x?token=TOKEN")]
     public void Redact_masks_userinfo_passwords_and_secret_looking_values_only(string text, string expected) =>
         Assert.Equal(expected, SecretText.Redact(text));
 
