@@ -15,15 +15,22 @@ internal sealed class StreamsConfigSection : IConfigSection
 {
     private static readonly DirectiveSpec Input = new("input", "input URL [key=value...]", 1);
     private static readonly DirectiveSpec Url = new("url", "url URL [key=value...] (older spelling of input)", 1);
-    private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout SECONDS", 1, 1) { Repeatable = false };
-    private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout SECONDS", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout DURATION", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout DURATION", 1, 1) { Repeatable = false };
     private static readonly DirectiveSpec RetryLimit = new("retry_limit", "retry_limit N", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec Title = new("title", "title TEXT", 1) { Repeatable = false };
+    private static readonly DirectiveSpec SegmentDuration = new("segment_duration", "segment_duration DURATION", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec SegmentCount = new("segment_count", "segment_count N", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec Backup = new("backup", "backup FILE", 1, 1) { Repeatable = false };
+
+    private static readonly DirectiveSpec[] StreamChildren =
+        [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, Title, SegmentDuration, SegmentCount, Backup];
 
     public IReadOnlyList<DirectiveSpec> Directives { get; } =
     [
-        new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
-        new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit]),
-        new("live", "live PREFIX [{ source_timeout SECONDS; }]", 1, 1, BlockUse.Optional, [SourceTimeout]),
+        new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, StreamChildren),
+        new("ondemand", "ondemand NAME { input URL; clients_timeout DURATION; ... }", 1, 1, BlockUse.Required, StreamChildren),
+        new("live", "live PREFIX [{ source_timeout DURATION; }]", 1, 1, BlockUse.Optional, [SourceTimeout]),
         new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
     ];
 
@@ -99,6 +106,21 @@ internal sealed class StreamsConfigSection : IConfigSection
                     if (c.Int(diag, 0, 1, 1_000_000, "a number of attempts") is { } limit) options = options with { RetryLimit = limit };
                     else ok = false;
                     break;
+                case "title":
+                    options = options with { Title = string.Join(" ", c.Arguments.Select(a => a.IsKeyValue ? a.Text : a.Value)) };
+                    break;
+                case "segment_duration":
+                    if (SegmentLength(c, diag) is { } length) options = options with { SegmentDuration = length };
+                    else ok = false;
+                    break;
+                case "segment_count":
+                    if (c.Int(diag, 0, MinSegmentCount, MaxSegmentCount, "a number of segments") is { } count) options = options with { SegmentCount = count };
+                    else ok = false;
+                    break;
+                case "backup":
+                    if (BindBackup(c, name, factories, context) is { } backup) options = options with { Backup = backup };
+                    else ok = false;
+                    break;
             }
         }
         if (inputs.Count == 0 && ok)
@@ -156,6 +178,56 @@ internal sealed class StreamsConfigSection : IConfigSection
         }
         if (error is null) return input;
         diag.Error(urlArg.Location, $"'{c.Name} {urlArg.Value}': {error}");
+        return null;
+    }
+
+    /// <summary>Segments shorter than a second or longer than a minute make no sense for HLS.</summary>
+    private static readonly TimeSpan MinSegment = TimeSpan.FromSeconds(1), MaxSegment = TimeSpan.FromSeconds(60);
+    private const int MinSegmentCount = 3, MaxSegmentCount = 100; // fewer than 3 stalls players (RFC 8216, 6.3.3)
+
+    private static TimeSpan? SegmentLength(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Duration(diag, 0, "a segment duration", TimeSpan.FromSeconds(1)) is not { } t) return null;
+        if (t >= MinSegment && t <= MaxSegment) return t;
+        diag.Error(c.Arguments[0].Location, $"'segment_duration' must be between 1 and 60 seconds, got '{c.Arguments[0].Text}'");
+        return null;
+    }
+
+    /// <summary>
+    /// <c>backup FILE;</c>: a path (relative to the configuration's folder) or <c>file://PATH</c>, played by
+    /// the source that reads <c>file://</c> inputs. A file that is not there yet is that source's warning.
+    /// </summary>
+    private static BackupFile? BindBackup(ConfigDirective c, string stream, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var a = c.Arguments[0];
+        var text = a.Value;
+        if (text.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) text = Uri.UnescapeDataString(text["file://".Length..]);
+        if (a.IsKeyValue || text.Length == 0 || text.Contains('\0') || text.Contains("://", StringComparison.Ordinal))
+        {
+            diag.Error(a.Location, $"'backup' expects a file (a path or file://PATH), got '{a.Text}'");
+            return null;
+        }
+        var path = Path.GetFullPath(text, context.ConfigDirectory);
+        var url = new Uri(path);
+        var input = new InputOptions(url.AbsoluteUri, url, ValueList<KeyValuePair<string, string>>.Empty);
+        if (SourceFactories.Claiming(factories, url) is not { } factory)
+        {
+            diag.Error(a.Location, "'backup' needs a source that plays file:// inputs, and no loaded source plugin reads them");
+            return null;
+        }
+        string? error;
+        try
+        {
+            error = factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory,
+                warn: message => diag.Warning(a.Location, $"'backup {a.Value}': {message}")));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error = $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}";
+        }
+        if (error is null) return new BackupFile(path, input);
+        diag.Error(a.Location, $"'backup {a.Value}': {error}");
         return null;
     }
 

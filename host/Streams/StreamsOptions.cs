@@ -44,11 +44,26 @@ internal sealed record StreamOptions
     /// <summary><c>retry_limit</c>: failed attempts in a row before the stream gives up (null: never).</summary>
     public int? RetryLimit { get; init; }
 
+    /// <summary><c>title</c>: the stream's human name, shown in the API.</summary>
+    public string? Title { get; init; }
+
+    /// <summary><c>segment_duration</c>: target length of HLS segments (null: the protocol's default).</summary>
+    public TimeSpan? SegmentDuration { get; init; }
+
+    /// <summary><c>segment_count</c>: segments listed in a live playlist (null: the protocol's default).</summary>
+    public int? SegmentCount { get; init; }
+
+    /// <summary><c>backup FILE</c>: played while every input is lost (null: none).</summary>
+    public BackupFile? Backup { get; init; }
+
     /// <summary>The block as written, canonically (comments, spacing and unsupported children ignored).</summary>
     public required string Text { get; init; }
 
     public bool IsPublished => Inputs.Count == 1 && Inputs[0].IsPublish;
 }
+
+/// <summary><c>backup FILE;</c> of a stream: the file (absolute) and the input that plays it.</summary>
+internal sealed record BackupFile(string Path, InputOptions Input);
 
 /// <summary><c>live PREFIX { }</c>: publishing to <c>PREFIX/anything</c> is allowed.</summary>
 internal sealed record LiveOptions(string Prefix, TimeSpan SourceTimeout, string Text);

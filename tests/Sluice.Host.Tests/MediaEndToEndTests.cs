@@ -144,6 +144,60 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_flussonic_stream_block_loads_its_backup_plays_while_the_source_is_lost_with_its_title_and_segment_settings()
+    {
+        var port = FreePort.Next();
+        var work = Directory.CreateTempSubdirectory("sluice-media-host-").FullName;
+        File.Copy(_clipTs, Path.Combine(work, "blank.ts"));
+        await using var host = await SluiceProcess.StartAsync($$"""
+            stream tv {
+              input udp://127.0.0.1:{{port}};
+              title "Channel One";
+              backup blank.ts;
+              segment_duration 3;
+              segment_count 4;
+              transcoder vb=2048k;
+              source_timeout 2;
+            }
+            notify streams { sink log://events.jsonl; only media=tv; }
+            """, workDir: work);
+        var log = Path.Combine(host.WorkDirectory, "events.jsonl");
+        var events = await EventLog.WaitForAsync(log, EventLog.Is("stream_backup", "tv"), TimeSpan.FromSeconds(60), "stream_backup");
+        Assert.Equal(Path.Combine(host.WorkDirectory, "blank.ts"), events.First(EventLog.Is("stream_backup", "tv")).GetProperty("file").GetString());
+
+        using (var doc = JsonDocument.Parse(await host.Http.GetStringAsync("/api/v1/streams/tv")))
+        {
+            Assert.Equal("Channel One", doc.RootElement.GetProperty("title").GetString());
+            Assert.Equal("backup", doc.RootElement.GetProperty("state").GetString());
+        }
+        // Viewers get the backup, cut as the stream asks: 3 s segments (keyframe every second), 4 listed.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string playlist;
+        while (true)
+        {
+            playlist = await MediaTools.WaitForOkAsync(host.Http, "/tv/index.m3u8", TimeSpan.FromSeconds(40));
+            if (playlist.Split('\n').Count(l => l.StartsWith("#EXTINF:")) == 4) break;
+            Assert.True(DateTime.UtcNow < deadline, playlist);
+            await Task.Delay(500);
+        }
+        var durations = playlist.Split('\n').Where(l => l.StartsWith("#EXTINF:"))
+            .Select(l => double.Parse(l[8..].TrimEnd(',', '\r'), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(durations.Count(d => d is > 2.9 and < 3.1) >= 3, playlist); // one may hold the loop's seam
+        Assert.Matches(@"#EXT-X-TARGETDURATION:[34]\n", playlist);
+        Assert.Equal(["aac", "h264"], MediaTools.Codecs(await MediaTools.ProbeStreamsAsync($"http://127.0.0.1:{host.Port}/tv/index.m3u8")));
+
+        // The source comes: it takes over from the backup.
+        using var sending = new CancellationTokenSource();
+        var sender = MediaTools.SendUdpAsync(_clipTs, port, sending.Token);
+        await EventLog.WaitForAsync(log, e => EventLog.Is("source_started", "tv")(e) && e.GetProperty("url").GetString()!.StartsWith("udp://"),
+            TimeSpan.FromSeconds(60), "the udp source taking over");
+        sending.Cancel();
+        await sender;
+        Assert.Contains("stream tv: playing the backup", host.Output);
+        Assert.Contains("warning: 'transcoder' in 'stream' is not supported by this build; ignored", host.Output);
+    }
+
+    [Fact]
     public async Task Ondemand_stream_starts_for_a_viewer_and_stops_after_clients_timeout()
     {
         await using var host = await SluiceProcess.StartAsync("""
