@@ -133,6 +133,11 @@ internal sealed class StreamsConfigSection : IConfigSection
             diag.Error(d.Location, $"'{d.Name} {name}': 'publish://' is allowed only as the single input of a 'stream' in this build");
             return null;
         }
+        if (options.Backup is not null && inputs.Any(i => i.IsPublish))
+        {
+            diag.Warning(d.Children("backup").First().Location, $"'backup' of '{d.Name} {name}' is not played for a published stream in this build; ignored");
+            options = options with { Backup = null };
+        }
         return ok ? options with { Inputs = new(inputs) } : null;
     }
 

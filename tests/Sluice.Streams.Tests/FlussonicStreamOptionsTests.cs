@@ -58,6 +58,16 @@ public sealed class FlussonicStreamOptionsTests
     }
 
     [Fact]
+    public async Task A_backup_of_a_published_stream_is_a_warning_and_ignored()
+    {
+        await using var f = new StreamsFixture(fileSource: true);
+        var r = f.Load("stream studio { input publish://; backup blank.ts; }");
+        Assert.True(r.Succeeded, r.Format());
+        Assert.Equal(["t.conf:1:35: warning: 'backup' of 'stream studio' is not played for a published stream in this build; ignored"], Lines(r));
+        Assert.Null(r.Configuration!.Get<StreamsOptions>()!.Streams.Single().Backup);
+    }
+
+    [Fact]
     public async Task A_backup_without_a_file_source_loaded_is_an_error()
     {
         await using var f = new StreamsFixture();
