@@ -127,10 +127,12 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
     {
         var port = FreePort.Next();
         await using var host = await SluiceProcess.StartAsync($$"""
-            stream fo { input udp://127.0.0.1:{{port}}; input fake://fo; source_timeout 2; }
+            stream fo { input udp://127.0.0.1:{{port}}; input fake://fo; source_timeout 5; }
             notify streams { sink log://events.jsonl; only media=fo; }
             """);
         var log = Path.Combine(host.WorkDirectory, "events.jsonl");
+        // source_timeout 5: on a loaded machine ffmpeg's encoder behind fake:// may take more than 2 s to its first
+        // frame, and the stream would then fail over back and forth without ever producing.
         var switched = await EventLog.WaitForAsync(log, EventLog.Is("source_switch", "fo"), TimeSpan.FromSeconds(30), "source_switch to the backup");
         Assert.Contains("fake://", switched.First(EventLog.Is("source_switch", "fo")).GetProperty("to").GetString());
         await AssertPlaysAsHlsAndMpegTsAsync(host, "fo");
@@ -157,7 +159,7 @@ public sealed class MediaEndToEndTests : IAsyncLifetime
               segment_duration 3;
               segment_count 4;
               transcoder vb=2048k;
-              source_timeout 2;
+              source_timeout 4;
             }
             notify streams { sink log://events.jsonl; only media=tv; }
             """, workDir: work);
