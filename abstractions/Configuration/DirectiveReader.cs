@@ -21,7 +21,7 @@ public static class DirectiveReader
         }
         if (v < min || v > max)
         {
-            diag.Error(a.Location, $"'{d.Name}' {what} must be between {min} and {max}, got {v}");
+            diag.Error(a.Location, $"'{d.Name}' expects {what} between {min} and {max}, got {v}");
             return null;
         }
         return v;

@@ -49,6 +49,18 @@ public interface IMediaStream
 
     /// <summary>Counts a viewer for <c>clients_timeout</c> of on-demand streams and the API; dispose to leave.</summary>
     IDisposable AddViewer();
+
+    /// <summary>
+    /// How segmenting protocols (HLS) cut this stream, from its <c>segment_duration</c> and <c>segment_count</c>;
+    /// what is null is the protocol's default. Read it when a segmenter starts: a reload may change it.
+    /// </summary>
+    SegmentSettings Segments => SegmentSettings.Default;
+}
+
+/// <summary>A stream's <c>segment_duration</c> (target segment length) and <c>segment_count</c> (segments listed).</summary>
+public sealed record SegmentSettings(TimeSpan? Duration = null, int? Count = null)
+{
+    public static readonly SegmentSettings Default = new();
 }
 
 public sealed record StreamReaderOptions

@@ -10,19 +10,30 @@ internal sealed class ApiAccessMiddleware(RequestDelegate next, Func<ApiAccessPo
         if (!context.Request.Path.StartsWithSegments("/api")) return next(context);
 
         var current = policy();
-        if (!current.IsAddressAllowed(context.Connection.RemoteIpAddress))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return context.Response.WriteAsJsonAsync(new { error = "API access is not allowed from this address (api_allowed_from)" });
-        }
+        var remote = context.Connection.RemoteIpAddress;
+        if (!current.IsAddressAllowed(remote))
+            return Refuse(context, StatusCodes.Status403Forbidden, "API access is not allowed from this address (api_allowed_from)");
 
         var write = !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
-        if (!current.IsAuthorized(write, context.Request.Headers.Authorization))
+        switch (current.Authorize(write, context.Request.Headers.Authorization, remote))
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.Headers.WWWAuthenticate = "Basic realm=\"sluice\"";
-            return context.Response.WriteAsJsonAsync(new { error = write ? "edit_auth credentials required" : "view_auth credentials required" });
+            case ApiVerdict.LoopbackOnly:
+                return Refuse(context, StatusCodes.Status403Forbidden,
+                    "API writes are accepted only from this machine while no edit_auth is set; set edit_auth USER PASSWORD; to allow them from the network");
+            case ApiVerdict.NeedsCredentials:
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"sluice\"";
+                return Refuse(context, StatusCodes.Status401Unauthorized,
+                    !write ? "view_auth credentials required"
+                    : current.EditAuth is null ? "view_auth credentials required (no edit_auth is set)"
+                    : "edit_auth credentials required");
+            default:
+                return next(context);
         }
-        return next(context);
+    }
+
+    private static Task Refuse(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error });
     }
 }

@@ -4,9 +4,21 @@ using System.Text;
 
 namespace Sluice.Host.Api;
 
+/// <summary>What the access policy says about one request.</summary>
+internal enum ApiVerdict
+{
+    Allowed,
+    /// <summary>401: credentials missing or wrong.</summary>
+    NeedsCredentials,
+    /// <summary>403: a write from another machine while no <c>edit_auth</c> is set.</summary>
+    LoopbackOnly,
+}
+
 /// <summary>
 /// Who may use the API: <c>api_allowed_from</c> limits it by source address, <c>view_auth</c>
-/// protects reads and <c>edit_auth</c> writes (HTTP Basic). Immutable; rebuilt on reload.
+/// protects reads and <c>edit_auth</c> writes (HTTP Basic). Writes are never open to the network:
+/// without <c>edit_auth</c> only loopback clients may write (with the <c>view_auth</c> credentials
+/// when that is set). Immutable; rebuilt on reload.
 /// </summary>
 internal sealed record ApiAccessPolicy(
     (string User, string Password)? ViewAuth,
@@ -28,19 +40,31 @@ internal sealed record ApiAccessPolicy(
     }
 
     /// <summary>
-    /// Reads need view or edit credentials when <c>view_auth</c> is set; writes need edit credentials
-    /// when <c>edit_auth</c> is set. Without the matching directive the request is open.
+    /// Reads need view or edit credentials when <c>view_auth</c> is set, and are open otherwise. Writes
+    /// need the edit credentials when <c>edit_auth</c> is set; without it they are unauthenticated, so
+    /// they are taken only from this machine, and with <c>view_auth</c> set they need at least its credentials.
     /// </summary>
-    public bool IsAuthorized(bool write, string? authorizationHeader)
+    public ApiVerdict Authorize(bool write, string? authorizationHeader, IPAddress? remote)
     {
         var credentials = ParseBasic(authorizationHeader);
-        if (write)
+        if (!write)
         {
-            return EditAuth is null || Matches(credentials, EditAuth.Value);
+            if (ViewAuth is not { } view) return ApiVerdict.Allowed;
+            return Matches(credentials, view) || (EditAuth is { } e && Matches(credentials, e)) ? ApiVerdict.Allowed : ApiVerdict.NeedsCredentials;
         }
-        if (ViewAuth is null) return true;
-        return Matches(credentials, ViewAuth.Value) || (EditAuth is { } edit && Matches(credentials, edit));
+        if (EditAuth is { } edit) return Matches(credentials, edit) ? ApiVerdict.Allowed : ApiVerdict.NeedsCredentials;
+        if (!IsLoopback(remote)) return ApiVerdict.LoopbackOnly;
+        if (ViewAuth is { } v && !Matches(credentials, v)) return ApiVerdict.NeedsCredentials;
+        return ApiVerdict.Allowed;
     }
+
+    /// <summary>The warning the host logs when writes are unauthenticated (no <c>edit_auth</c>), or null.</summary>
+    public string? UnauthenticatedWritesWarning => EditAuth is not null ? null
+        : "no edit_auth: API writes (POST /api/v1/events, /api/v1/config/reload, /api/v1/streams/NAME/stop) are unauthenticated; "
+          + (ViewAuth is null ? "they are accepted from loopback clients only" : "they are accepted from loopback clients with the view_auth credentials only")
+          + "; set edit_auth USER PASSWORD; to allow them from the network";
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     private static (string User, string Password)? ParseBasic(string? header)
     {

@@ -17,8 +17,8 @@ internal static class HostApi
             name = "sluice",
             version = HostInfo.Version,
             hostname = server.Core.Hostname,
-            started_at = HostInfo.StartedAt,
-            uptime_s = Math.Round(HostInfo.Uptime.TotalSeconds, 3),
+            started_at = server.StartedAt,
+            uptime_s = Math.Round(server.Uptime.TotalSeconds, 3),
             config = server.Source.DisplayName,
             plugins_dir = server.Plugins.PluginsDirectory,
         }));

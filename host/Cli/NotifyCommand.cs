@@ -17,7 +17,9 @@ internal static class NotifyCommand
         var command = new Command("explain", "For each notify block in file order: deliver, or drop and why") { config, evt, json };
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
-            await using var host = await OfflineHost.StartAsync(new ConfigSource(parse.GetValue(config)!.FullName), ct);
+            var file = parse.GetValue(config)!;
+            if (!await SluiceCli.CanReadAsync(file)) return SluiceCli.UnreadableConfig;
+            await using var host = await OfflineHost.StartAsync(new ConfigSource(file.FullName), ct);
             var options = await LoadNotifyOptionsAsync(host);
             if (options is null) return 1;
             try
@@ -43,7 +45,9 @@ internal static class NotifyCommand
         var command = new Command("bench", "Emit synthetic events through the real router into the configured sinks") { config, events, json };
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
-            await using var host = await OfflineHost.StartAsync(new ConfigSource(parse.GetValue(config)!.FullName), ct);
+            var file = parse.GetValue(config)!;
+            if (!await SluiceCli.CanReadAsync(file)) return SluiceCli.UnreadableConfig;
+            await using var host = await OfflineHost.StartAsync(new ConfigSource(file.FullName), ct);
             var options = await LoadNotifyOptionsAsync(host);
             if (options is null) return 1;
             var n = parse.GetValue(events);

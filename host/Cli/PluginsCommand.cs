@@ -18,6 +18,7 @@ internal static class PluginsCommand
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var file = parse.GetValue(config);
+            if (!await SluiceCli.CanReadAsync(file)) return SluiceCli.UnreadableConfig;
             var source = new ConfigSource(file?.FullName);
             if (await RunningHostPlugins.TryGetAsync(source, ct) is { } running)
             {

@@ -13,11 +13,7 @@ internal static class RunCommand
         command.SetAction(async (ParseResult parse, CancellationToken ct) =>
         {
             var file = parse.GetValue(config);
-            if (file is { Exists: false })
-            {
-                await Console.Error.WriteLineAsync($"{file.FullName}: no such configuration file");
-                return 1;
-            }
+            if (!await SluiceCli.CanReadAsync(file)) return SluiceCli.UnreadableConfig;
             using var logging = new SluiceLogging();
             await using var server = new SluiceServer(new ConfigSource(file?.FullName), logging);
             return await server.RunAsync(ct);

@@ -109,7 +109,7 @@ internal sealed class ConfigLoader
             if (!bound.TryAdd(options.GetType(), options))
                 diagnostics.Error(at, $"{section.GetType().Name} binds {options.GetType().Name}, which another section already binds");
         }
-        var all = InSourceOrder(diagnostics.Recorded, diagnostics.Overflow, [displayName, .. files]);
+        var all = Scrubbed(InSourceOrder(diagnostics.Recorded, diagnostics.Overflow, [displayName, .. files]), SecretScrubber.From(tree));
         if (diagnostics.HasErrors) return new ConfigLoadResult(null, all);
         var warnings = all.Where(d => d.Severity == DiagnosticSeverity.Warning).ToArray();
         return new ConfigLoadResult(new SluiceConfiguration(filePath, directory, tree, bound, warnings), all);
@@ -126,6 +126,19 @@ internal sealed class ConfigLoader
         foreach (var d in items) fileRank.TryAdd(d.Location.File, fileRank.Count);
         var sorted = items.OrderBy(d => fileRank[d.Location.File]).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column);
         return overflow is null ? sorted.ToArray() : [.. sorted, overflow];
+    }
+
+    /// <summary>Messages quote values as written (<c>bad port in 'smtp://user:pass@host:99999'</c>): never a secret of the file.</summary>
+    private static IReadOnlyList<Diagnostic> Scrubbed(IReadOnlyList<Diagnostic> diagnostics, SecretScrubber scrubber)
+    {
+        var result = new Diagnostic[diagnostics.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var d = diagnostics[i];
+            var message = scrubber.Scrub(d.Message);
+            result[i] = message == d.Message ? d : d with { Message = message };
+        }
+        return result;
     }
 
     /// <summary>Where the section's first directive was written, even if it failed validation.</summary>

@@ -4,7 +4,8 @@ namespace Sluice.Host.Configuration;
 
 /// <summary>
 /// Collects diagnostics in the order they are found. Stops recording errors after
-/// <see cref="MaxErrors"/> so a garbage file gives a readable report, not a million lines.
+/// <see cref="MaxErrors"/> so a garbage file gives a readable report, not a million lines. Every
+/// message is folded onto one line (<see cref="OneLine"/>): one problem, one line, always.
 /// </summary>
 internal sealed class DiagnosticBag : IConfigDiagnostics
 {
@@ -31,12 +32,12 @@ internal sealed class DiagnosticBag : IConfigDiagnostics
     public void Error(SourceLocation location, string message)
     {
         _errors++;
-        if (_errors < MaxErrors) _recorded.Add(new Diagnostic(DiagnosticSeverity.Error, location, message));
+        if (_errors < MaxErrors) _recorded.Add(new Diagnostic(DiagnosticSeverity.Error, location, OneLine.Fold(message)));
         else if (_errors == MaxErrors) _overflow = new Diagnostic(DiagnosticSeverity.Error, location, $"too many errors ({MaxErrors}); the rest are not shown");
     }
 
     public void Warning(SourceLocation location, string message)
     {
-        if (_recorded.Count - _errors < MaxWarnings) _recorded.Add(new Diagnostic(DiagnosticSeverity.Warning, location, message));
+        if (_recorded.Count - _errors < MaxWarnings) _recorded.Add(new Diagnostic(DiagnosticSeverity.Warning, location, OneLine.Fold(message)));
     }
 }

@@ -23,10 +23,20 @@ internal static class SpecDirectives
         "plugins_dir", "logfile", "include",
     };
 
-    /// <summary>Options of stream-like blocks (<c>stream</c>, <c>ondemand</c>, <c>live</c>, <c>file</c>, <c>source</c>).</summary>
+    /// <summary>
+    /// Options of stream-like blocks (<c>stream</c>, <c>ondemand</c>, <c>live</c>, <c>file</c>, <c>source</c>):
+    /// configuration.txt's, and the stream options of Flussonic's documentation that operators' files carry
+    /// (what this build implements is owned by the streams section; the rest is warned about and ignored).
+    /// </summary>
     private static readonly HashSet<string> StreamLevel = new(StringComparer.Ordinal)
     {
         "input", "url", "cluster_ingest", "dvr", "url_prefix", "path", "cache", "auth", "push",
+        // Flussonic's stream options.
+        "title", "comment", "transcoder", "protocols", "thumbnails", "segment_duration", "segment_count", "backup",
+        "on_play", "on_publish", "password", "publish_password", "drm", "source_timeout", "clients_timeout", "retry_limit",
+        "static", "position", "prefer_codec", "meta", "add_audio_only", "mpegts_pids", "mpegts_ac3", "hls_scte35",
+        "dvr_offline", "dvr_replicate", "webrtc_abr", "srt", "srt_publish", "srt_play", "epg", "labels", "provider",
+        "max_sessions", "hls_off", "hds_off", "dash_off", "mss_off", "rtmp_off", "rtsp_off", "mpegts_off", "webrtc_off",
     };
 
     private static readonly Dictionary<string, HashSet<string>> ChildrenByParent = new(StringComparer.Ordinal)
@@ -55,5 +65,7 @@ internal static class SpecDirectives
     /// </summary>
     public static bool IsSecurity(string name) =>
         name is "api_allowed_from" or "cluster_key" or "sign_key" or "auth" or "password" or "publish_password"
+            // on_play/on_publish are the newer names of auth (play/publish authorization); drm encrypts what is served.
+            or "on_play" or "on_publish" or "drm"
         || name.EndsWith("_auth", StringComparison.Ordinal);
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Hosting;
 using static Sluice.Abstractions.Events.EventLevel;
 
 namespace Sluice.Host.Events;
@@ -50,7 +51,7 @@ internal static class EventCatalog
         new("stream_stop", Info, null, "Stream has received the command to stop via API.", Both),
         new("stream_reconfigured", Info, null, "Stream configuration was updated.", Both),
         new("stream_media_info", Info, null, "Stream attributes (media_info) were changed.", Both),
-        new("stream_backup", Warning, null, "Backup file started playing while the source is lost.", Both),
+        new("stream_backup", Warning, null, "Backup file started playing while the source is lost.", Both, Fields: "file"),
         new("stream_jpeg", Debug, null, "New JPEG thumbnail is generated.", Both),
         new("stream_force_close_gop", Warning, null, "Stream error: invalid timestamps are coming or FPS is too low.", Both),
         new("stream_rt_sync", Warning, null, "Stream timestamps are resynced (a sign of stream errors if it happens often).", Both),
@@ -135,7 +136,7 @@ internal static class EventCatalog
     public static string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer(indented: true)))
         {
             w.WriteStartArray();
             foreach (var d in All)

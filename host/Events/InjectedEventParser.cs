@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Sluice.Abstractions.Events;
 
 namespace Sluice.Host.Events;
@@ -14,8 +16,16 @@ internal static class InjectedEventParser
     public const int MaxEvents = 10_000;
 
     /// <summary>Parses <paramref name="json"/>; on failure returns null and a message fit for a 400 answer.</summary>
+    /// <summary>Longest injected event name; names are <see cref="IsValidName">letters, digits and _-.:</see>.</summary>
+    public const int MaxNameLength = 64;
+
     public static IReadOnlyList<SluiceEvent>? TryParse(ReadOnlySpan<byte> json, string server, out string? error, bool catalogDefaults = false)
     {
+        if (!Utf8.IsValid(json))
+        {
+            error = $"the body is not valid UTF-8 (first bad byte at offset {FirstInvalidUtf8(json)})";
+            return null;
+        }
         JsonDocument doc;
         try
         {
@@ -50,55 +60,109 @@ internal static class InjectedEventParser
     private static SluiceEvent? ParseOne(JsonElement item, string server, bool catalogDefaults, out string? error)
     {
         if (item.ValueKind != JsonValueKind.Object) { error = $"an event must be a JSON object, got {Kind(item)}"; return null; }
-        string? name = null, id = null, media = null, group = null;
-        long? utcMs = null;
-        EventLevel? level = null;
-        var fields = new List<EventField>();
+        var e = new Parsed { Server = server };
         foreach (var p in item.EnumerateObject())
         {
-            var v = p.Value;
-            switch (p.Name)
+            string key;
+            try { key = p.Name; }
+            catch (InvalidOperationException) { error = "a field name holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair)"; return null; }
+            try
+            {
+                error = e.Add(key, p.Value);
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json refuses to turn an escaped lone surrogate ("\ud800") into a string.
+                error = $"'{key}' holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair)";
+            }
+            if (error is not null) return null;
+        }
+        if (e.Name is not { } name) { error = "missing 'event' field (the event name, e.g. \"event\": \"stream_started\")"; return null; }
+        var definition = catalogDefaults ? EventCatalog.Find(name) : null;
+        error = null;
+        return new SluiceEvent(name, e.Id ?? EventIds.Next(), e.UtcMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), e.Server,
+            e.Level ?? definition?.Level ?? EventLevel.Info, e.Media, e.Group ?? definition?.Group, e.Fields.ToArray());
+    }
+
+    /// <summary>One event's parts while its JSON object is read.</summary>
+    private sealed class Parsed
+    {
+        public string? Name, Id, Media, Group;
+        public required string Server;
+        public long? UtcMs;
+        public EventLevel? Level;
+        public readonly List<EventField> Fields = [];
+
+        /// <summary>Takes one member; returns the problem, or null.</summary>
+        public string? Add(string key, JsonElement v)
+        {
+            switch (key)
             {
                 case "event":
-                    if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } n) { error = "'event' must be a non-empty string"; return null; }
-                    name = n;
+                    if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } n) return "'event' must be a non-empty string";
+                    if (!IsValidName(n)) return $"'event' may hold only letters, digits, '_', '-', '.' and ':' (at most {MaxNameLength}), got {Shown(n)}";
+                    Name = n;
                     break;
                 case "id":
-                    if (v.ValueKind == JsonValueKind.String) id = v.GetString();
-                    else if (v.ValueKind == JsonValueKind.Number) id = v.GetRawText();
-                    else { error = "'id' must be a string"; return null; }
+                    if (v.ValueKind == JsonValueKind.String) Id = v.GetString();
+                    else if (v.ValueKind == JsonValueKind.Number) Id = v.GetRawText();
+                    else return "'id' must be a string";
                     break;
                 case "utc_ms":
-                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var ms)) { error = "'utc_ms' must be a whole number of milliseconds"; return null; }
-                    utcMs = ms;
+                    if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var ms)) return "'utc_ms' must be a whole number of milliseconds";
+                    UtcMs = ms;
                     break;
                 case "server":
-                    if (v.ValueKind != JsonValueKind.String) { error = "'server' must be a string"; return null; }
-                    server = v.GetString()!;
+                    if (v.ValueKind != JsonValueKind.String) return "'server' must be a string";
+                    Server = v.GetString()!;
                     break;
                 case "level":
                     if (v.ValueKind != JsonValueKind.String || !EventLevels.TryParse(v.GetString(), out var l))
-                    {
-                        error = $"'level' must be one of {string.Join(", ", EventLevels.All)}";
-                        return null;
-                    }
-                    level = l;
+                        return $"'level' must be one of {string.Join(", ", EventLevels.All)}, got {Shown(v)}";
+                    Level = l;
                     break;
                 case "media" or "group":
                     if (v.ValueKind == JsonValueKind.Null) break;
-                    if (v.ValueKind != JsonValueKind.String) { error = $"'{p.Name}' must be a string"; return null; }
-                    if (p.Name == "media") media = v.GetString(); else group = v.GetString();
+                    if (v.ValueKind != JsonValueKind.String) return $"'{key}' must be a string";
+                    if (key == "media") Media = v.GetString(); else Group = v.GetString();
                     break;
                 default:
-                    fields.Add(new(p.Name, Value(v)));
+                    Fields.Add(new(key, Value(v)));
                     break;
             }
+            return null;
         }
-        if (name is null) { error = "missing 'event' field (the event name, e.g. \"event\": \"stream_started\")"; return null; }
-        var definition = catalogDefaults ? EventCatalog.Find(name) : null;
-        error = null;
-        return new SluiceEvent(name, id ?? EventIds.Next(), utcMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), server,
-            level ?? definition?.Level ?? EventLevel.Info, media, group ?? definition?.Group, fields.ToArray());
+    }
+
+    /// <summary>Event names as the catalog spells them: 1 to 64 letters, digits, '_', '-', '.' or ':' (nothing that could forge a log line).</summary>
+    public static bool IsValidName(string name)
+    {
+        if (name.Length is 0 or > MaxNameLength) return false;
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A given value as JSON (escapes visible), cut to 40 characters.</summary>
+    private static string Shown(string value) =>
+        JsonSerializer.Serialize(value.Length > 40 ? value[..40] + "..." : value, ShownJson);
+
+    private static string Shown(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? Shown(value.GetString()!) : value.GetRawText() is { Length: <= 40 } raw ? raw : Kind(value);
+
+    private static readonly JsonSerializerOptions ShownJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done) return offset;
+            offset += consumed;
+        }
+        return offset;
     }
 
     private static EventValue Value(JsonElement v) => v.ValueKind switch

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace Sluice.Host.Hosting;
@@ -9,10 +8,6 @@ internal static class HostInfo
     public static string Version { get; } =
         typeof(HostInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
-
-    public static DateTimeOffset StartedAt { get; } = Process.GetCurrentProcess().StartTime.ToUniversalTime();
-
-    public static TimeSpan Uptime => DateTimeOffset.UtcNow - StartedAt;
 
     /// <summary>Default plugin folder: <c>plugins/</c> beside the executable.</summary>
     public static string DefaultPluginsDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");

@@ -33,6 +33,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly SystemMonitor _monitor;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time = TimeProvider.System;
     private PluginEndpointDataSource? _pluginEndpoints;
     private WebApplication? _web;
     private ApiAccessPolicy _access = ApiAccessPolicy.Open;
@@ -56,6 +57,12 @@ internal sealed class SluiceServer : IAsyncDisposable
     public StreamRegistry Streams => _core.Streams;
 
     public CoreOptions Core { get; private set; } = new();
+
+    /// <summary>When the listeners came up: <c>uptime</c> counts from here, not from the process start
+    /// (under <c>./run.sh</c> the process is the shell that ran the build before exec).</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
+    public TimeSpan Uptime => StartedAt == default ? TimeSpan.Zero : _time.GetUtcNow() - StartedAt;
 
     /// <summary>Starts everything; returns the process exit code when the host stops.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -87,6 +94,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             return 2;
         }
 
+        StartedAt = _time.GetUtcNow();
         foreach (var ep in Core.Http)
         {
             Router.ListenerStart(ep.ToString(), "http");
@@ -110,6 +118,8 @@ internal sealed class SluiceServer : IAsyncDisposable
             await _web.WaitForShutdownAsync(linked.Token);
         }
         catch (OperationCanceledException) { }
+        _log.LogInformation("sluice {Version} stopping after {Uptime} up: {Streams} streams, {Blocks} notify blocks",
+            HostInfo.Version, Uptime.ToString(@"d\.hh\:mm\:ss"), Streams.Running.Count, Router.Stats().Count);
         return 0;
     }
 
@@ -150,13 +160,18 @@ internal sealed class SluiceServer : IAsyncDisposable
         await _applyLock.WaitAsync(cancellationToken);
         try
         {
+            _logging.Secrets = _logging.Secrets.With(SecretScrubber.From(configuration.Directives));
             var core = configuration.Get<CoreOptions>() ?? new CoreOptions();
             _logging.Apply(core.LogLevel, core.LogFile);
             Router.ServerName = core.Hostname;
-            _access = new ApiAccessPolicy(
+            var access = new ApiAccessPolicy(
                 core.ViewAuth is { } v ? (v.User, v.Password) : null,
                 core.EditAuth is { } e ? (e.User, e.Password) : null,
                 core.ApiAllowedFrom.ToArray());
+            // Said at start, and again only when a reload changes it.
+            if (access.UnauthenticatedWritesWarning is { } warning && (!_core.Configuration.HasValue || warning != _access.UnauthenticatedWritesWarning))
+                _log.LogWarning("{Warning}", warning);
+            _access = access;
             if (!core.Http.SequenceEqual(_listeners.Current)) _listeners.Set(core.Http.ToArray());
             if (core.PluginsDirectory is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(Plugins.PluginsDirectory))
                 _log.LogWarning("plugins_dir changed to {Dir}; it takes effect at the next start", dir);
@@ -219,6 +234,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.AddSingleton(Router);
         builder.Services.AddRouting();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = HumanJson.Encoder);
 
         var app = builder.Build();
         var requestLog = _loggerFactory.CreateLogger("Sluice.Http");

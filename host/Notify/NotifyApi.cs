@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Abstractions.Configuration;
+using Sluice.Host.Hosting;
 
 namespace Sluice.Host.Notify;
 
@@ -19,7 +21,7 @@ internal static class NotifyApi
     public static string ToJson(IReadOnlyList<NotifyBlockStats> stats)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer()))
         {
             w.WriteStartObject();
             w.WriteStartArray("handlers");
@@ -27,7 +29,7 @@ internal static class NotifyApi
             {
                 w.WriteStartObject();
                 w.WriteString("name", s.Name);
-                w.WriteString("sink", s.Sink);
+                w.WriteString("sink", SecretText.Redact(s.Sink));
                 w.WriteString("sink_type", s.SinkType);
                 w.WriteNumber("queued", s.Queued);
                 w.WriteNumber("delivered", s.Delivered);
@@ -35,7 +37,7 @@ internal static class NotifyApi
                 w.WriteNumber("failed_batches", s.FailedBatches);
                 w.WriteNumber("dropped", s.Dropped);
                 w.WriteNumber("in_resend_buffer", s.InResendBuffer);
-                if (s.LastError is null) w.WriteNull("last_error"); else w.WriteString("last_error", s.LastError);
+                if (s.LastError is null) w.WriteNull("last_error"); else w.WriteString("last_error", SecretText.Redact(s.LastError));
                 if (s.LastErrorTime is { } t) w.WriteNumber("last_error_utc_ms", t.ToUnixTimeMilliseconds()); else w.WriteNull("last_error_utc_ms");
                 w.WriteEndObject();
             }

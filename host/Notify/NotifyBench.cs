@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Hosting;
 using Sluice.Host.Plugins;
 
 namespace Sluice.Host.Notify;
@@ -16,7 +17,7 @@ internal sealed record NotifyBenchResult(int Events, double Seconds, double Emit
     public string ToJson()
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer()))
         {
             w.WriteStartObject();
             w.WriteNumber("events", Events);

@@ -69,7 +69,12 @@ internal sealed class NotifyConfigSection : IConfigSection
             switch (c.Name)
             {
                 case "sink" or "url":
-                    if (c.Arguments.Count != 1) { diag.Error(c.Location, $"'{c.Name}' expects one sink spec, e.g. {c.Name} http://backend.local/notify.php;"); ok = false; break; }
+                    if (c.Arguments.Count != 1)
+                    {
+                        diag.Error(c.Location, $"'{c.Name}' expects one sink spec, got {Given(c)} (e.g. {c.Name} http://backend.local/notify.php;)");
+                        ok = false;
+                        break;
+                    }
                     sink = c.Arguments[0].IsKeyValue ? c.Arguments[0].Text : c.Arguments[0].Value;
                     sinkLocation = c.Arguments[0].Location;
                     break;
@@ -80,7 +85,7 @@ internal sealed class NotifyConfigSection : IConfigSection
                 case "verbose" or "level":
                     if (c.Arguments.Count != 1 || !EventLevels.TryParse(c.Arguments[0].Value, out var level))
                     {
-                        diag.Error(c.Location, $"'{c.Name}' expects one of {string.Join(", ", EventLevels.All)}");
+                        diag.Error(c.Location, $"'{c.Name}' expects one of {string.Join(", ", EventLevels.All)}, got {Given(c)}");
                         ok = false;
                         break;
                     }
@@ -90,8 +95,9 @@ internal sealed class NotifyConfigSection : IConfigSection
                     if (c.Bool(diag) is { } b) buffer = b; else ok = false;
                     break;
                 case "sign_key":
-                    signKey = c.String(diag, 0, "a key");
-                    ok &= signKey is not null;
+                    // A security directive: a second word is a mistake, never silently dropped (nor echoed).
+                    if (c.Arguments.Count != 1) { diag.Error(c.Location, "'sign_key' expects 1 argument: sign_key KEY"); ok = false; break; }
+                    signKey = c.Arguments[0].Value;
                     break;
                 case "resend_notifications_limit":
                     resendLimit = ResendLimit(c, diag);
@@ -99,7 +105,12 @@ internal sealed class NotifyConfigSection : IConfigSection
                     break;
                 case "resend_notifications_timeout":
                     if (c.Duration(diag, 0, "seconds") is { } t && t > TimeSpan.Zero) resendTimeout = t;
-                    else { if (c.Arguments.Count > 0 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out _)) diag.Error(c.Location, "'resend_notifications_timeout' must be more than 0 seconds"); ok = false; }
+                    else
+                    {
+                        if (c.Arguments.Count > 0 && ConfigValues.TryParseDuration(c.Arguments[0].Value, out _))
+                            diag.Error(c.Location, $"'resend_notifications_timeout' must be more than 0 seconds, got '{c.Arguments[0].Text}'");
+                        ok = false;
+                    }
                     break;
                 default:
                     options.Add(c);
@@ -161,7 +172,7 @@ internal sealed class NotifyConfigSection : IConfigSection
     {
         if (c.Arguments.Count != 1 || !ConfigValues.TryParseInt(c.Arguments[0].Value, out var n))
         {
-            diag.Error(c.Location, "'resend_notifications_limit' expects a number of events (1..2000)");
+            diag.Error(c.Location, $"'resend_notifications_limit' expects a number of events (1..2000), got {Given(c)}");
             return null;
         }
         if (n > NotifyBlockOptions.MaxResendLimit)
@@ -176,4 +187,12 @@ internal sealed class NotifyConfigSection : IConfigSection
         }
         return n;
     }
+
+    /// <summary>What was written, for "got ..." in messages: <c>'warn'</c>, <c>nothing</c> or <c>2 arguments</c>.</summary>
+    private static string Given(ConfigDirective c) => c.Arguments.Count switch
+    {
+        0 => "nothing",
+        1 => $"'{c.Arguments[0].Text}'",
+        var n => $"{n} arguments",
+    };
 }

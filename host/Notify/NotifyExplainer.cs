@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Sluice.Host.Events;
+using Sluice.Host.Hosting;
 
 namespace Sluice.Host.Notify;
 
@@ -42,7 +43,7 @@ internal static class NotifyExplainer
     public static string ToJson(IReadOnlyList<ExplainResult> results)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        using (var w = new Utf8JsonWriter(stream, HumanJson.Writer()))
         {
             w.WriteStartArray();
             foreach (var r in results)

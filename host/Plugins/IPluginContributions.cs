@@ -10,3 +10,11 @@ internal interface IPluginContributions
     /// <summary>Every contribution of that contract, core ones first, then plugins in load order.</summary>
     IReadOnlyList<T> All<T>() where T : class;
 }
+
+/// <summary>Contributions of a host with no plugin loaded (tools and tests that bind the core's sections alone).</summary>
+internal sealed class NoContributions : IPluginContributions
+{
+    public static readonly NoContributions Instance = new();
+
+    public IReadOnlyList<T> All<T>() where T : class => [];
+}

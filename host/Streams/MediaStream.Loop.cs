@@ -17,9 +17,11 @@ internal sealed partial class MediaStream
     private volatile IMediaSourceFactory? _attemptFactory;
     private volatile string? _interrupt; // why the current attempt must end now (reconfigured, plugin swapped)
 
-    private enum Ending { Stopped, Failed, Interrupted, PrimaryBack }
+    private enum Ending { Stopped, Failed, Interrupted, Recovered }
 
-    private readonly record struct Outcome(Ending Ending, bool Healthy, string? Url = null, Exception? Error = null);
+    /// <summary>How an attempt ended; <see cref="RecoveredInput"/> is the input a probe found delivering (<see cref="Ending.Recovered"/>).</summary>
+    private readonly record struct Outcome(Ending Ending, bool Healthy, string? Url = null, Exception? Error = null, string? Reason = null,
+        int RecoveredInput = 0);
 
     /// <summary>Starts the loop (a configured stream) and emits <c>stream_started</c>.</summary>
     public void Start()
@@ -80,28 +82,48 @@ internal sealed partial class MediaStream
                 var outcome = await RunAttemptAsync(options, index, stop);
                 if (outcome.Ending == Ending.Stopped || stop.IsCancellationRequested) break;
                 if (outcome.Ending == Ending.Interrupted) continue;
-                if (outcome.Ending == Ending.PrimaryBack)
+                if (outcome.Ending == Ending.Recovered)
                 {
-                    Switch(options, index, 0, "primary_recovered");
-                    index = 0;
+                    var to = outcome.RecoveredInput;
+                    if (!IsBackup(options, index))
+                    {
+                        _states.PrimaryBack(options.Inputs[to].DisplayUrl, options.Inputs[index].DisplayUrl);
+                        Switch(options, index, to, "primary_recovered");
+                    }
+                    index = to;
                     failures = 0;
+                    continue;
+                }
+                if (IsBackup(options, index))
+                {
+                    // The backup file itself failed: the inputs again, after a pause.
+                    _states.Failed(outcome.Url ?? options.Backup!.Path, outcome.Reason ?? "error", outcome.Error?.Message, null);
+                    index = 0;
+                    State = "waiting";
+                    await Task.Delay(Backoff(Math.Max(failures, 1)), stop).ContinueWith(_ => { }, TaskScheduler.Default);
                     continue;
                 }
                 failures = outcome.Healthy ? 1 : failures + 1;
                 var delay = Backoff(failures);
-                if (outcome.Error is { } error)
+                var next = NextAfterFailure(options, index);
+                var error = outcome.Error is { } e ? SecretText.Redact(e.Message) : null;
+                if (outcome.Url is { } url) _states.Failed(url, outcome.Reason ?? "error", error, next == index ? null : Describe(options, next));
+                if (error is not null)
                 {
-                    _log.LogWarning("stream {Stream}: source {Url} failed: {Error}", Name, outcome.Url, error.Message);
-                    Emit("stream_broken_source", new EventField("url", outcome.Url), new EventField("error", error.Message),
+                    Emit("stream_broken_source", new EventField("url", outcome.Url), new EventField("error", error),
                         new EventField("retry_in_ms", (long)delay.TotalMilliseconds));
                 }
                 if (options.RetryLimit is { } limit && failures >= limit)
                 {
                     State = "failed";
-                    _log.LogError("stream {Stream}: {Failures} failed attempts in a row, giving up until reload or API stop", Name, failures);
+                    _states.GaveUp(failures);
                     return;
                 }
-                var next = (index + 1) % options.Inputs.Count;
+                if (IsBackup(options, next))
+                {
+                    index = next; // at once: the backup is there to fill the gap
+                    continue;
+                }
                 if (next != index) Switch(options, index, next, "failure");
                 index = next;
                 State = "waiting";
@@ -116,7 +138,7 @@ internal sealed partial class MediaStream
     }
 
     private void Switch(StreamOptions options, int from, int to, string reason) =>
-        Emit("source_switch", new EventField("from", options.Inputs[from].UrlText), new EventField("to", options.Inputs[to].UrlText),
+        Emit("source_switch", new EventField("from", options.Inputs[from].DisplayUrl), new EventField("to", options.Inputs[to].DisplayUrl),
             new EventField("reason", reason));
 
     /// <summary>0.5 s, 1 s, 2 s ... up to 10 s (settings), by failures in a row.</summary>
@@ -126,20 +148,21 @@ internal sealed partial class MediaStream
         return TimeSpan.FromMilliseconds(Math.Min(ms, _settings.BackoffMax.TotalMilliseconds));
     }
 
+    /// <summary>One attempt at input <paramref name="index"/>, or at the backup file (index = number of inputs).</summary>
     private async Task<Outcome> RunAttemptAsync(StreamOptions options, int index, CancellationToken stop)
     {
-        var input = options.Inputs[index];
+        var backup = IsBackup(options, index);
+        var input = backup ? options.Backup!.Input : options.Inputs[index];
         var factory = SourceFactories.Claiming(_factories, input.Url);
         if (factory is null)
         {
-            _log.LogError("stream {Stream}: no loaded source reads {Url}", Name, input.UrlText);
-            return new Outcome(Ending.Failed, false);
+            return new Outcome(Ending.Failed, false, Describe(options, index), Reason: "no loaded source plugin reads it");
         }
         _attemptFactory = factory;
-        var inlet = new StreamInlet(this, input.UrlText);
+        var inlet = new StreamInlet(this, Describe(options, index), backup ? StreamInlet.BackupInput : index);
         Activate(inlet);
-        State = "starting";
-        Emit("source_opened", new EventField("url", input.UrlText));
+        State = backup ? "backup" : "starting";
+        if (!backup) Emit("source_opened", new EventField("url", inlet.Url));
 
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
         IMediaSource? source = null;
@@ -155,7 +178,7 @@ internal sealed partial class MediaStream
             run = Task.FromException(e);
         }
 
-        var (reason, ending) = await SuperviseAsync(options, index, inlet, run, attempt, stop);
+        var (reason, ending, recovered) = await SuperviseAsync(options, index, inlet, run, attempt, stop);
         Activate(null);
         Exception? error = null;
         try
@@ -165,7 +188,7 @@ internal sealed partial class MediaStream
         catch (OperationCanceledException) when (attempt.IsCancellationRequested) { }
         catch (TimeoutException)
         {
-            _log.LogWarning("stream {Stream}: source {Url} ignored cancellation; abandoned", Name, input.UrlText);
+            _log.LogWarning("stream {Stream}: source {Url} ignored cancellation; abandoned", Name, inlet.Url);
         }
         catch (Exception e)
         {
@@ -174,7 +197,7 @@ internal sealed partial class MediaStream
         if (source is not null)
         {
             try { await source.DisposeAsync().AsTask().WaitAsync(_settings.SourceStopTimeout, CancellationToken.None); }
-            catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, input.UrlText); }
+            catch (Exception e) when (e is not OutOfMemoryException) { _log.LogWarning(e, "stream {Stream}: disposing source {Url} failed", Name, inlet.Url); }
         }
         _attemptFactory = null;
         var endedByItself = reason is null;
@@ -186,21 +209,25 @@ internal sealed partial class MediaStream
         else if (error is not null)
         {
             // Thrown while being cancelled (a socket closed under it): the cause is ours, not the source's.
-            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, input.UrlText, error.Message);
+            _log.LogDebug("stream {Stream}: source {Url} threw while stopping: {Error}", Name, inlet.Url, error.Message);
             error = null;
         }
         var healthy = inlet.Started && Environment.TickCount64 - inlet.FirstFrameMs >= (long)_settings.HealthyAfter.TotalMilliseconds;
-        Emit("source_closed", new EventField("url", input.UrlText), new EventField("reason", reason),
-            new EventField("error", error?.Message));
-        return new Outcome(ending, healthy, input.UrlText, endedByItself ? error : null);
+        if (!backup)
+        {
+            Emit("source_closed", new EventField("url", inlet.Url), new EventField("reason", reason),
+                new EventField("error", error is null ? null : SecretText.Redact(error.Message)));
+        }
+        return new Outcome(ending, healthy, inlet.Url, endedByItself ? error : null, reason, recovered);
     }
 
     /// <summary>
     /// Watches one attempt until it ends by itself (reason null), or has to be ended: stop, interrupt,
     /// no first frame within <c>source_timeout</c>, silence for two <c>source_timeout</c>s
-    /// (<c>frames_timed_out</c> after the first), or the primary delivering again while on a backup.
+    /// (<c>frames_timed_out</c> after the first), or, while on a later input or the backup file, a probe
+    /// finding an earlier input delivering again (which one: the third value).
     /// </summary>
-    private async Task<(string? Reason, Ending Ending)> SuperviseAsync(StreamOptions options, int index, StreamInlet inlet, Task run,
+    private async Task<(string? Reason, Ending Ending, int Recovered)> SuperviseAsync(StreamOptions options, int index, StreamInlet inlet, Task run,
         CancellationTokenSource attempt, CancellationToken stop)
     {
         var timeoutMs = (long)options.SourceTimeout.TotalMilliseconds;
@@ -208,32 +235,34 @@ internal sealed partial class MediaStream
         var openedMs = Environment.TickCount64;
         var nextProbeMs = openedMs + (long)_settings.PrimaryProbeInterval.TotalMilliseconds;
         Task<bool>? probe = null;
+        var probed = 0;
         using var probeStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         try
         {
             while (true)
             {
                 await Task.WhenAny(run, Task.Delay(tick, stop));
-                if (run.IsCompleted) return (null, Ending.Failed);
+                if (run.IsCompleted) return (null, Ending.Failed, 0);
                 var (reason, ending) = Check(options, inlet, openedMs, timeoutMs, stop);
                 if (reason is null && index > 0)
                 {
                     var now = Environment.TickCount64;
                     if (probe is { IsCompleted: true })
                     {
-                        if (probe.Result) (reason, ending) = ("primary_recovered", Ending.PrimaryBack);
-                        probe = null;
+                        if (probe.Result) (reason, ending) = ("primary_recovered", Ending.Recovered);
+                        else probe = null;
                     }
                     else if (probe is null && now >= nextProbeMs)
                     {
                         nextProbeMs = now + (long)_settings.PrimaryProbeInterval.TotalMilliseconds;
-                        probe = ProbeAsync(options, probeStop.Token);
+                        probed = ProbeTarget(options, index);
+                        probe = ProbeAsync(options, probed, probeStop.Token);
                     }
                 }
                 if (reason is not null)
                 {
                     attempt.Cancel();
-                    return (reason, ending);
+                    return (reason, ending, probed);
                 }
             }
         }
@@ -253,7 +282,10 @@ internal sealed partial class MediaStream
         var silence = SilenceMs();
         if (silence > 2 * timeoutMs) return ("frames_timed_out", Ending.Failed);
         if (silence > timeoutMs && MarkTimedOut())
+        {
+            _states.Silent(inlet.Url, options.SourceTimeout);
             Emit("frames_timed_out", new EventField("url", inlet.Url), new EventField("timeout_ms", timeoutMs));
+        }
         return (null, Ending.Failed);
     }
 }

@@ -5,16 +5,16 @@ using Sluice.Abstractions.Streams;
 
 namespace Sluice.Host.Streams;
 
-/// <summary>Probing the primary input while a backup plays, to switch back once it delivers again.</summary>
+/// <summary>Probing an earlier input while a later one (or the backup file) plays, to switch back once it delivers again.</summary>
 internal sealed partial class MediaStream
 {
     /// <summary>
-    /// Opens the primary input on the side, without touching the stream, for at most <c>source_timeout</c>:
+    /// Opens input <paramref name="target"/> on the side, without touching the stream, for at most <c>source_timeout</c>:
     /// true once it delivers a keyframe (a video one when it has video).
     /// </summary>
-    private async Task<bool> ProbeAsync(StreamOptions options, CancellationToken stop)
+    private async Task<bool> ProbeAsync(StreamOptions options, int target, CancellationToken stop)
     {
-        var input = options.Inputs[0];
+        var input = options.Inputs[target];
         if (SourceFactories.Claiming(_factories, input.Url) is not { } factory) return false;
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(stop);
         probe.CancelAfter(options.SourceTimeout);
@@ -29,7 +29,7 @@ internal sealed partial class MediaStream
             var ok = output.Keyframe.Task.IsCompleted;
             probe.Cancel();
             await run.WaitAsync(_settings.SourceStopTimeout, CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
-            _log.LogDebug("stream {Stream}: probe of primary {Url}: {Result}", Name, input.UrlText, ok ? "delivers" : "silent");
+            _log.LogDebug("stream {Stream}: probe of input {Url}: {Result}", Name, input.DisplayUrl, ok ? "delivers" : "silent");
             return ok;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

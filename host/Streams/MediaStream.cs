@@ -15,6 +15,7 @@ internal sealed partial class MediaStream : IMediaStream
     private readonly IEventEmitter _events;
     private readonly StreamRegistrySettings _settings;
     private readonly ILogger _log;
+    private readonly SourceStateLog _states;
     private readonly object _gate = new();
     private readonly List<StreamReader> _readers = [];
     private readonly GopCache _gop;
@@ -45,6 +46,7 @@ internal sealed partial class MediaStream : IMediaStream
         _events = events;
         _settings = settings;
         _log = log;
+        _states = new SourceStateLog(options.Name, log, TimeProvider.System);
         _gop = new GopCache(settings.GopMaxFrames, settings.GopMaxBytes);
         _lastUsedMs = Environment.TickCount64;
     }
@@ -58,6 +60,9 @@ internal sealed partial class MediaStream : IMediaStream
     public bool IsProducing { get; private set; }
 
     public IReadOnlyList<TrackInfo> Tracks => _tracks;
+
+    public SegmentSettings Segments =>
+        _options is { SegmentDuration: null, SegmentCount: null } ? SegmentSettings.Default : new(_options.SegmentDuration, _options.SegmentCount);
 
     /// <summary>The input being read now (URL as written), or null.</summary>
     public string? CurrentInput => _active?.Url;
@@ -74,7 +79,7 @@ internal sealed partial class MediaStream : IMediaStream
         lock (_gate)
         {
             var now = Environment.TickCount64;
-            return new StreamSnapshot(Name, Kind, State, CurrentInput, _mediaInfo, _bitrate.BitsPerSecond(now), Viewers,
+            return new StreamSnapshot(Name, _options.Title, Kind, State, CurrentInput, _mediaInfo, _bitrate.BitsPerSecond(now), Viewers,
                 _readers.Count, Uptime, _departedDropped + _readers.Sum(r => r.Dropped), _tracks);
         }
     }
@@ -153,7 +158,7 @@ internal sealed partial class MediaStream : IMediaStream
 
     internal void InletConnected(StreamInlet inlet)
     {
-        if (!IsActive(inlet)) return;
+        if (!IsActive(inlet) || inlet.IsBackup) return;
         Emit("source_connected", new EventField("url", inlet.Url));
     }
 
@@ -166,8 +171,14 @@ internal sealed partial class MediaStream : IMediaStream
             MarkInfoPendingLocked();
             report = ReportInfoLocked(force: false);
         }
-        State = "running";
+        State = inlet.IsBackup ? "backup" : "running";
         if (report is { } m) Emit("stream_media_info", m.ToFields());
+        if (inlet.IsBackup)
+        {
+            BackupStarted(inlet);
+            return;
+        }
+        if (inlet.Input >= 0) _states.Delivering(inlet.Url, inlet.Input, _options.Inputs.Count);
         Emit("source_started", new EventField("url", inlet.Url));
     }
 
@@ -246,7 +257,8 @@ internal sealed partial class MediaStream : IMediaStream
         if (info is { } m) Emit("stream_media_info", m.ToFields());
         if (restored)
         {
-            State = "running";
+            State = inlet.IsBackup ? "backup" : "running";
+            if (inlet.Input >= 0) _states.Restored(inlet.Url);
             Emit("frames_restored", new EventField("url", inlet.Url));
         }
     }
@@ -310,5 +322,5 @@ internal sealed partial class MediaStream : IMediaStream
 }
 
 /// <summary>What the API shows of a stream.</summary>
-internal sealed record StreamSnapshot(string Name, StreamKind Kind, string State, string? Input, MediaInfo MediaInfo,
+internal sealed record StreamSnapshot(string Name, string? Title, StreamKind Kind, string State, string? Input, MediaInfo MediaInfo,
     long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks);

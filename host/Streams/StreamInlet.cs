@@ -8,13 +8,21 @@ namespace Sluice.Host.Streams;
 /// its current inlet, so a source that keeps writing after it was cancelled cannot mix in frames.
 /// Called on the source's thread.
 /// </summary>
-internal sealed class StreamInlet(MediaStream stream, string url) : ISourceOutput
+internal sealed class StreamInlet(MediaStream stream, string url, int input = -1) : ISourceOutput
 {
     private readonly HashSet<int> _seenTracks = [];
     private int _connected;
     private long _firstFrameMs = -1;
 
     public string Url { get; } = url;
+
+    /// <summary>The <see cref="Input"/> of the inlet that plays the stream's backup file.</summary>
+    public const int BackupInput = -2;
+
+    /// <summary>Which of the stream's inputs this attempt reads (0: the primary), -1 for a publisher, <see cref="BackupInput"/>.</summary>
+    public int Input { get; } = input;
+
+    public bool IsBackup => Input == BackupInput;
 
     public bool Started => Volatile.Read(ref _firstFrameMs) >= 0;
 

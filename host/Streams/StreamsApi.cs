@@ -38,6 +38,7 @@ internal static class StreamsApi
     private static object ToJson(StreamSnapshot s) => new
     {
         name = s.Name,
+        title = s.Title,
         kind = s.Kind switch { StreamKind.Stream => "stream", StreamKind.OnDemand => "ondemand", _ => "published" },
         state = s.State,
         input = s.Input,

@@ -18,9 +18,16 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
 
     private static readonly DirectiveSpec Input = new("input", "input URL [key=value...]", 1);
     private static readonly DirectiveSpec Url = new("url", "url URL [key=value...] (older spelling of input)", 1);
-    private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout SECONDS", 1, 1) { Repeatable = false };
-    private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout SECONDS", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec SourceTimeout = new("source_timeout", "source_timeout DURATION", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec ClientsTimeout = new("clients_timeout", "clients_timeout DURATION", 1, 1) { Repeatable = false };
     private static readonly DirectiveSpec RetryLimit = new("retry_limit", "retry_limit N", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec Title = new("title", "title TEXT", 1) { Repeatable = false };
+    private static readonly DirectiveSpec SegmentDuration = new("segment_duration", "segment_duration DURATION", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec SegmentCount = new("segment_count", "segment_count N", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec Backup = new("backup", "backup FILE", 1, 1) { Repeatable = false };
+
+    private static readonly DirectiveSpec[] StreamChildren =
+        [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, Title, SegmentDuration, SegmentCount, Backup];
 
     public IReadOnlyList<DirectiveSpec> Directives
     {
@@ -29,9 +36,9 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
             var features = FeatureSpecs(contributions.All<IStreamFeatureFactory>()).Select(f => f.Spec).ToArray();
             return
             [
-                new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, .. features]),
-                new("ondemand", "ondemand NAME { input URL; clients_timeout SECONDS; ... }", 1, 1, BlockUse.Required, [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, .. features]),
-                new("live", "live PREFIX [{ source_timeout SECONDS; }]", 1, 1, BlockUse.Optional, [SourceTimeout, .. features]),
+                new("stream", "stream NAME { input URL; ... }", 1, 1, BlockUse.Required, [.. StreamChildren, .. features]),
+                new("ondemand", "ondemand NAME { input URL; clients_timeout DURATION; ... }", 1, 1, BlockUse.Required, [.. StreamChildren, .. features]),
+                new("live", "live PREFIX [{ source_timeout DURATION; }]", 1, 1, BlockUse.Optional, [SourceTimeout, .. features]),
                 new("file", "file PREFIX { path DIR; }", 1, 1, BlockUse.Required, [new("path", "path DIR", 1, 1) { Repeatable = false }]),
             ];
         }
@@ -181,6 +188,21 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
                     if (c.Int(diag, 0, 1, 1_000_000, "a number of attempts") is { } limit) options = options with { RetryLimit = limit };
                     else ok = false;
                     break;
+                case "title":
+                    options = options with { Title = string.Join(" ", c.Arguments.Select(a => a.IsKeyValue ? a.Text : a.Value)) };
+                    break;
+                case "segment_duration":
+                    if (SegmentLength(c, diag) is { } length) options = options with { SegmentDuration = length };
+                    else ok = false;
+                    break;
+                case "segment_count":
+                    if (c.Int(diag, 0, MinSegmentCount, MaxSegmentCount, "a number of segments") is { } count) options = options with { SegmentCount = count };
+                    else ok = false;
+                    break;
+                case "backup":
+                    if (BindBackup(c, name, factories, context) is { } backup) options = options with { Backup = backup };
+                    else ok = false;
+                    break;
             }
         }
         if (inputs.Count == 0 && ok)
@@ -192,6 +214,11 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
         {
             diag.Error(d.Location, $"'{d.Name} {name}': 'publish://' is allowed only as the single input of a 'stream' in this build");
             return null;
+        }
+        if (options.Backup is not null && inputs.Any(i => i.IsPublish))
+        {
+            diag.Warning(d.Children("backup").First().Location, $"'backup' of '{d.Name} {name}' is not played for a published stream in this build; ignored");
+            options = options with { Backup = null };
         }
         return ok ? options with { Inputs = new(inputs) } : null;
     }
@@ -244,6 +271,59 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
         return checkedHere.HasErrors ? null : input;
     }
 
+    /// <summary>Segments shorter than a second or longer than a minute make no sense for HLS.</summary>
+    private static readonly TimeSpan MinSegment = TimeSpan.FromSeconds(1), MaxSegment = TimeSpan.FromSeconds(60);
+    private const int MinSegmentCount = 3, MaxSegmentCount = 100; // fewer than 3 stalls players (RFC 8216, 6.3.3)
+
+    private static TimeSpan? SegmentLength(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Duration(diag, 0, "a segment duration", TimeSpan.FromSeconds(1)) is not { } t) return null;
+        if (t >= MinSegment && t <= MaxSegment) return t;
+        diag.Error(c.Arguments[0].Location, $"'segment_duration' must be between 1 and 60 seconds, got '{c.Arguments[0].Text}'");
+        return null;
+    }
+
+    /// <summary>
+    /// <c>backup FILE;</c>: a path (relative to the configuration's folder) or <c>file://PATH</c>, played by
+    /// the source that reads <c>file://</c> inputs. A file that is not there yet is that source's warning.
+    /// </summary>
+    private static BackupFile? BindBackup(ConfigDirective c, string stream, IReadOnlyList<IMediaSourceFactory> factories, ConfigBindContext context)
+    {
+        var diag = context.Diagnostics;
+        var a = c.Arguments[0];
+        var text = a.Value;
+        if (text.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) text = Uri.UnescapeDataString(text["file://".Length..]);
+        if (a.IsKeyValue || text.Length == 0 || text.Contains('\0') || text.Contains("://", StringComparison.Ordinal))
+        {
+            diag.Error(a.Location, $"'backup' expects a file (a path or file://PATH), got '{a.Text}'");
+            return null;
+        }
+        var path = Path.GetFullPath(text, context.ConfigDirectory);
+        var url = new Uri(path);
+        var input = new InputOptions(url.AbsoluteUri, url, a.Location, []);
+        if (SourceFactories.Claiming(factories, url) is not { } factory)
+        {
+            diag.Error(a.Location, "'backup' needs a source that plays file:// inputs, and no loaded source plugin reads them");
+            return null;
+        }
+        var checkedHere = new DiagnosticList();
+        try
+        {
+            factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory, checkedHere, context.Services,
+                context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            checkedHere.Error(a.Location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
+        }
+        foreach (var d in checkedHere.Items)
+        {
+            if (d.Severity == DiagnosticSeverity.Error) diag.Error(d.Location, $"'backup {a.Value}': {d.Message}");
+            else diag.Warning(d.Location, $"'backup {a.Value}': {d.Message}");
+        }
+        return checkedHere.HasErrors ? null : new BackupFile(path, input);
+    }
+
     private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag, IReadOnlySet<string> features)
     {
         var timeout = StreamDefaults.SourceTimeout;
@@ -265,11 +345,19 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
         }
         var arg = path.Arguments[0];
         var dir = arg.Value.Length == 0 || arg.IsKeyValue || arg.Value.Contains('\0') ? null : Path.GetFullPath(arg.Value, context.ConfigDirectory);
-        if (dir is null || !Directory.Exists(dir))
+        if (dir is null)
         {
-            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' must be an existing folder, got '{arg.Text}'");
+            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' expects a folder, got '{arg.Text}'");
             return null;
         }
+        if (File.Exists(dir))
+        {
+            context.Diagnostics.Error(arg.Location, $"'path' of 'file {prefix}' must be a folder, got the file '{dir}'");
+            return null;
+        }
+        // Like a missing input file: the folder may be mounted after the server starts; until then nothing resolves.
+        if (!Directory.Exists(dir))
+            context.Diagnostics.Warning(arg.Location, $"'path' of 'file {prefix}': folder '{dir}' does not exist (yet); files are served once it does");
         return new FileVodOptions(prefix, Path.TrimEndingDirectorySeparator(dir), d.Text);
     }
 
@@ -277,7 +365,7 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
     {
         if (c.Duration(diag, 0, "a duration", TimeSpan.FromSeconds(1)) is not { } t) return null;
         if (t > TimeSpan.Zero) return t;
-        diag.Error(c.Arguments[0].Location, $"'{c.Name}' must be longer than zero");
+        diag.Error(c.Arguments[0].Location, $"'{c.Name}' must be longer than zero, got '{c.Arguments[0].Text}'");
         return null;
     }
 }

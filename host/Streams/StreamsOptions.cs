@@ -33,6 +33,9 @@ internal sealed record InputOptions(string UrlText, Uri Url, SourceLocation Loca
         other is not null && UrlText == other.UrlText && OptionsText == other.OptionsText;
 
     public override int GetHashCode() => HashCode.Combine(UrlText, OptionsText);
+
+    /// <summary>The URL as events, logs and the API show it: userinfo and secret query values masked.</summary>
+    public string DisplayUrl => SecretText.Redact(UrlText);
 }
 
 /// <summary>A <c>stream</c> or <c>ondemand</c> block. <see cref="Text"/> is its canonical spelling, for reload diffs.</summary>
@@ -53,6 +56,18 @@ internal sealed record StreamOptions
     /// <summary><c>retry_limit</c>: failed attempts in a row before the stream gives up (null: never).</summary>
     public int? RetryLimit { get; init; }
 
+    /// <summary><c>title</c>: the stream's human name, shown in the API.</summary>
+    public string? Title { get; init; }
+
+    /// <summary><c>segment_duration</c>: target length of HLS segments (null: the protocol's default).</summary>
+    public TimeSpan? SegmentDuration { get; init; }
+
+    /// <summary><c>segment_count</c>: segments listed in a live playlist (null: the protocol's default).</summary>
+    public int? SegmentCount { get; init; }
+
+    /// <summary><c>backup FILE</c>: played while every input is lost (null: none).</summary>
+    public BackupFile? Backup { get; init; }
+
     /// <summary>
     /// The block as written, canonically (comments, spacing, unsupported children and stream features
     /// ignored: a changed archive depth does not restart the source).
@@ -64,6 +79,9 @@ internal sealed record StreamOptions
 
     public bool IsPublished => Inputs.Count == 1 && Inputs[0].IsPublish;
 }
+
+/// <summary><c>backup FILE;</c> of a stream: the file (absolute) and the input that plays it.</summary>
+internal sealed record BackupFile(string Path, InputOptions Input);
 
 /// <summary><c>live PREFIX { }</c>: publishing to <c>PREFIX/anything</c> is allowed.</summary>
 internal sealed record LiveOptions(string Prefix, TimeSpan SourceTimeout, string Text);

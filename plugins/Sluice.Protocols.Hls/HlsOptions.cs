@@ -1,3 +1,5 @@
+using Sluice.Abstractions.Streams;
+
 namespace Sluice.Protocols.Hls;
 
 /// <summary>Delivery settings; the defaults are what the plugin uses in the host (see docs/hls.md).</summary>
@@ -47,6 +49,23 @@ internal sealed record HlsOptions
 
     /// <summary>Longest remux of one file.</summary>
     public TimeSpan RemuxTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// These options with a stream's <c>segment_duration</c> and <c>segment_count</c> applied; the wait for a
+    /// first segment grows with the segment length (three of them, as with the default 2 s and 6 s).
+    /// </summary>
+    public HlsOptions For(SegmentSettings segments)
+    {
+        if (segments.Duration is null && segments.Count is null) return this;
+        var target = segments.Duration ?? TargetDuration;
+        return this with
+        {
+            TargetDuration = target,
+            PlaylistSegments = segments.Count ?? PlaylistSegments,
+            FirstSegmentWait = target * 3 > FirstSegmentWait ? target * 3 : FirstSegmentWait,
+            MaxSegmentDuration = target * 2 > MaxSegmentDuration ? target * 2 : MaxSegmentDuration,
+        };
+    }
 
     public long TargetTicks => (long)(TargetDuration.TotalSeconds * 90_000);
     public long MaxSegmentTicks => (long)(MaxSegmentDuration.TotalSeconds * 90_000);

@@ -30,7 +30,7 @@ internal sealed record LogSinkOptions(string Path, LogFormat Format)
                 case "json": format = LogFormat.Json; break;
                 case "text": format = LogFormat.Text; break;
                 default:
-                    diagnostics?.Error(f.Location, "'format' expects json or text");
+                    diagnostics?.Error(f.Location, $"'format' expects json or text, got '{string.Join(" ", f.Arguments.Select(a => a.Text))}'");
                     ok = false;
                     break;
             }

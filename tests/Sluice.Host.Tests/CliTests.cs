@@ -65,4 +65,47 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Matches(new Regex(@"Broken\s.*failed", RegexOptions.IgnoreCase), stdout);
     }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    [InlineData("plugins")]
+    [InlineData("notify", "explain", "{\"event\":\"stream_started\"}")]
+    [InlineData("notify", "bench")]
+    public async Task A_missing_configuration_file_is_one_line_on_stderr_and_exit_2(params string[] command)
+    {
+        var missing = Path.Combine(_dir.FullName, "missing.conf");
+        var args = command.Take(command[0] == "notify" ? 2 : 1).Concat(["-c", missing]).Concat(command.Skip(command[0] == "notify" ? 2 : 1)).ToArray();
+        var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync(args);
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        Assert.Equal($"sluice: {missing}: no such configuration file", stderr.TrimEnd('\n'));
+        Assert.Equal("", stdout);
+    }
+
+    [Theory]
+    [InlineData("check")]
+    [InlineData("plugins")]
+    [InlineData("notify", "bench")]
+    public async Task An_unreadable_configuration_is_one_line_on_stderr_and_exit_2(params string[] command)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir.FullName, "a-folder.conf")).FullName;
+        var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync([.. command, "-c", folder]);
+        Assert.True(code == 2, $"exit {code}\n{stdout}\n{stderr}");
+        var line = Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"sluice: {folder}: cannot read the configuration: ", line);
+    }
+
+    [Fact]
+    public async Task Check_prints_one_problem_per_line_even_for_multi_line_values_and_template_errors()
+    {
+        var path = Write("multi.conf", "loglevel \"de\nbug\";\nnotify mail {\n  sink smtp://127.0.0.1:2525;\n  to ops@my.cdn;\n  subject \"{{#if x}}open\";\n  template \"{{#each}}{{/if}}\";\n}\n");
+        var (code, _, stderr) = await SluiceProcess.RunCommandAsync("check", "-c", path);
+        Assert.Equal(1, code);
+        var lines = stderr.TrimEnd('\n').Split('\n');
+        Assert.All(lines, l => Assert.StartsWith(path + ":", l));
+        Assert.Contains(lines, l => l.StartsWith($"{path}:1:10: ") && l.Contains("got 'de bug'"));
+        Assert.Contains(lines, l => l.StartsWith($"{path}:6:3: ") && l.Contains("'subject' template"));
+        Assert.Contains(lines, l => l.StartsWith($"{path}:7:3: ") && l.Contains("'template'"));
+        Assert.Equal(3, lines.Length);
+    }
 }

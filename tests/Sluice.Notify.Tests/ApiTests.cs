@@ -88,12 +88,29 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData("{\"event\":\"x\",\"level\":\"loud\"}", "'level' must be one of debug, info")]
     [InlineData("{\"event\":\"x\",\"utc_ms\":\"now\"}", "'utc_ms' must be a whole number")]
     [InlineData("[]", "expected at least one event")]
+    [InlineData("{\"event\":\"forged\\n2026-01-01T00:00:00.000Z error server_started\"}", "'event' may hold only letters, digits, '_', '-', '.' and ':' (at most 64), got \"forged\\n2026")]
+    [InlineData("{\"event\":\"red\\u001b[31m\"}", "'event' may hold only letters")]
+    [InlineData("{\"event\":\"x\",\"note\":\"\\ud800\"}", "'note' holds a lone UTF-16 surrogate")]
+    [InlineData("{\"event\":\"x\\udc00\"}", "'event' holds a lone UTF-16 surrogate")]
+    [InlineData("{\"event\":\"x\",\"\\ud800\":1}", "a field name holds a lone UTF-16 surrogate")]
     public async Task Bad_input_is_a_400_with_a_clear_message(string body, string message)
     {
         var response = await Post(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(message, doc.RootElement.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'e', (byte)'v', (byte)'e', (byte)'n', (byte)'t', (byte)'"', (byte)':', (byte)'"', 0xc3, (byte)'"', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'e', (byte)'v', (byte)'e', (byte)'n', (byte)'t', (byte)'"', (byte)':', (byte)'"', (byte)'x', (byte)'"', (byte)',', (byte)'"', (byte)'n', (byte)'"', (byte)':', (byte)'"', 0xed, 0xa0, 0x80, (byte)'"', (byte)'}' })]
+    public async Task Invalid_utf8_is_a_400_saying_so(byte[] body)
+    {
+        var response = await _http.PostAsync("/api/v1/events", new ByteArrayContent(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("UTF-8", doc.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]

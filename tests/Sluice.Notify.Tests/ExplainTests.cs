@@ -56,4 +56,12 @@ public class ExplainTests
         var e = Assert.Throws<FormatException>(() => NotifyExplainer.Explain(_options, """{"media":"cbc"}"""));
         Assert.Contains("missing 'event' field", e.Message);
     }
+
+    [Fact]
+    public void Explain_json_keeps_quotes_readable()
+    {
+        var json = NotifyExplainer.ToJson(NotifyExplainer.Explain(_options, """{"event":"stream_started","media":"cbc"}"""));
+        Assert.Contains("\"reason\":\"matched 'except media=*;' at test.conf:6:39\"", json);
+        Assert.DoesNotContain("\\u0027", json);
+    }
 }

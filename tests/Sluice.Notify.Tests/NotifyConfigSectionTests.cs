@@ -92,7 +92,12 @@ public class NotifyConfigSectionTests
     [Theory]
     [InlineData("only stream_started;", "'only' expects key=value pairs, got 'stream_started'")]
     [InlineData("except;", "'except' expects key=value pairs")]
-    [InlineData("verbose loud;", "'verbose' expects one of debug, info, notice, warning, error, critical, alert")]
+    [InlineData("verbose loud;", "'verbose' expects one of debug, info, notice, warning, error, critical, alert, got 'loud'")]
+    [InlineData("verbose warn;", "got 'warn'")]
+    [InlineData("level;", "'level' expects one of debug, info, notice, warning, error, critical, alert, got nothing")]
+    [InlineData("resend_notifications_limit many;", "'resend_notifications_limit' expects a number of events (1..2000), got 'many'")]
+    [InlineData("resend_notifications_timeout 0;", "'resend_notifications_timeout' must be more than 0 seconds, got '0'")]
+    [InlineData("sink collect://x collect://y;", "'sink' expects one sink spec, got 2 arguments")]
     [InlineData("buffer maybe;", "'buffer' expects true or false")]
     public void Bad_options_are_located_errors(string line, string message)
     {
@@ -113,5 +118,16 @@ public class NotifyConfigSectionTests
         var b = Conf.Valid("notify h { sink collect://h; timeout 2s; }", _contributions).Blocks.Single();
         var option = Assert.Single(b.SinkOptions);
         Assert.Equal(("timeout", "2s"), (option.Name, option.Arguments.Single().Value));
+    }
+
+    [Fact]
+    public void Sign_key_with_more_than_one_argument_is_an_error_that_does_not_echo_the_keys()
+    {
+        var (options, diag) = Conf.Bind("notify h { sink collect://h; sign_key sk1first sk2second; }", _contributions);
+        var error = Assert.Single(diag.Errors);
+        Assert.Equal("test.conf:1:30: 'sign_key' expects 1 argument: sign_key KEY", error);
+        Assert.Empty(options.Blocks);
+        Assert.Contains(Conf.Bind("notify h { sink collect://h; sign_key; }", _contributions).Diagnostics.Errors,
+            e => e.Contains("'sign_key' expects 1 argument"));
     }
 }

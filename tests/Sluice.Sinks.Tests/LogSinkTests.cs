@@ -56,6 +56,20 @@ public sealed class LogSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_format_escapes_every_part_so_no_event_can_forge_a_line_or_drive_the_terminal()
+    {
+        var forged = new SluiceEvent("evil\n2026-11-21T10:00:00.000Z error server_started", "id\r2", 1_795_255_200_123, "srv\u001b[2J",
+            EventLevel.Info, "cam\u2028x", null,
+            [new("key\nwith=break", "v"), new("ansi", "\u001b[31mred\u001b[0m"), new("path", "C:\\dir"), new("bidi", "a\u202eb")]);
+        await using (var sink = _factory.Create(Context("log://forged.log", _dir.Path, [Opt("format", "text")])))
+            await sink.DeliverAsync(Batch(forged), CancellationToken.None);
+        var text = File.ReadAllText(_dir.File("forged.log"));
+        Assert.Equal(
+            "2026-11-21T10:00:00.123Z info \"evil\\n2026-11-21T10:00:00.000Z error server_started\" media=\"cam\\u2028x\" server=\"srv\\u001b[2J\" "
+            + "\"key\\nwith=break\"=v ansi=\"\\u001b[31mred\\u001b[0m\" path=\"C:\\\\dir\" bidi=\"a\\u202eb\" id=\"id\\r2\"\n", text);
+    }
+
+    [Fact]
     public async Task A_moved_away_file_is_recreated_at_the_next_batch()
     {
         var path = _dir.File("rot.log");

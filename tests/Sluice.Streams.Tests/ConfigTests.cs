@@ -58,8 +58,8 @@ public sealed class ConfigTests
             stream c { source_timeout 5; }
             stream d { input test://x bad=1; }
             stream e { input test://x; source_timeout 0; }
-            file vod { path /definitely/not/here; }
             stream "with space" { input test://x; }
+            stream f { input test://x; retry_limit -1; }
             """);
         Assert.Equal(
         [
@@ -67,10 +67,26 @@ public sealed class ConfigTests
             "t.conf:3:18: 'input' expects an absolute URL such as udp://239.0.0.1:1234 or file://vod/movie.mp4, got 'not-a-url'",
             "t.conf:4:1: 'stream c' needs at least one 'input URL;'",
             "t.conf:5:27: 'input test://x': bad option value '1'",
-            "t.conf:6:43: 'source_timeout' must be longer than zero",
-            "t.conf:7:17: 'path' of 'file vod' must be an existing folder, got '/definitely/not/here'",
-            "t.conf:8:8: 'stream' expects a name: no spaces, control characters, ?, #, %, \\ or quotes, got '\"with space\"'",
+            "t.conf:6:43: 'source_timeout' must be longer than zero, got '0'",
+            "t.conf:7:8: 'stream' expects a name: no spaces, control characters, ?, #, %, \\ or quotes, got '\"with space\"'",
+            "t.conf:8:40: 'retry_limit' expects a number of attempts between 1 and 1000000, got -1",
         ], Lines(r));
+    }
+
+    [Fact]
+    public async Task A_missing_vod_folder_is_a_warning_it_may_be_mounted_later()
+    {
+        await using var f = Fixture();
+        var r = f.Load("file vod { path /definitely/not/here; }");
+        Assert.True(r.Succeeded, r.Format());
+        Assert.Equal(["t.conf:1:17: warning: 'path' of 'file vod': folder '/definitely/not/here' does not exist (yet); files are served once it does"], Lines(r));
+        Assert.Equal("/definitely/not/here", r.Configuration!.Get<StreamsOptions>()!.Files.Single().Directory);
+
+        using var dir = new TempDir();
+        var file = System.IO.Path.Combine(dir.Path, "plain.txt");
+        File.WriteAllText(file, "x");
+        var notFolder = f.Load($"file vod {{ path {file}; }}");
+        Assert.Contains($"t.conf:1:17: 'path' of 'file vod' must be a folder, got the file '{file}'", notFolder.Format());
     }
 
     [Fact]

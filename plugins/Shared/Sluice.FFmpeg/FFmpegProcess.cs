@@ -112,7 +112,8 @@ public sealed class FFmpegProcess : IAsyncDisposable
             while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
                 if (line.Length == 0) continue;
-                _logger.LogWarning("ffmpeg: {Line}", line);
+                // Debug: the stream logs a failure once per state change with these last lines; warning here repeated them at every retry.
+                _logger.LogDebug("ffmpeg: {Line}", line);
                 lock (_tail)
                 {
                     if (_tail.Count == TailLines) _tail.Dequeue();

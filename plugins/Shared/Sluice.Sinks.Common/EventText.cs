@@ -15,7 +15,8 @@ public static class EventText
         sb.Append(DateTimeOffset.FromUnixTimeMilliseconds(evt.UtcMs).UtcDateTime
                 .ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))
             .Append(' ').Append(evt.Level.ToName())
-            .Append(' ').Append(evt.Name);
+            .Append(' ');
+        AppendWord(sb, evt.Name);
         if (evt.Media is not null) AppendPair(sb, "media", evt.Media);
         if (evt.Group is not null) AppendPair(sb, "group", evt.Group);
         AppendPair(sb, "server", evt.Server);
@@ -35,8 +36,24 @@ public static class EventText
 
     private static void AppendPair(StringBuilder sb, string key, string value)
     {
-        sb.Append(' ').Append(key).Append('=');
-        var plain = value.Length > 0 && value.AsSpan().IndexOfAny(" \t\r\n\"=") < 0;
+        sb.Append(' ');
+        AppendWord(sb, key);
+        sb.Append('=');
+        AppendWord(sb, value);
+    }
+
+    /// <summary>
+    /// A name, key or value: as is when it is plain, otherwise quoted with every quote, backslash, line
+    /// break, control character (ANSI escapes) and invisible formatting character escaped, so that no
+    /// event, injected or not, can end its line early, forge another one or drive the terminal.
+    /// </summary>
+    private static void AppendWord(StringBuilder sb, string value)
+    {
+        var plain = value.Length > 0;
+        foreach (var c in value)
+        {
+            if (c is ' ' or '"' or '=' or '\\' || NeedsEscape(c)) { plain = false; break; }
+        }
         if (plain) { sb.Append(value); return; }
         sb.Append('"');
         foreach (var c in value)
@@ -48,9 +65,16 @@ public static class EventText
                 case '\n': sb.Append("\\n"); break;
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
-                default: sb.Append(c); break;
+                default:
+                    if (NeedsEscape(c)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
             }
         }
         sb.Append('"');
     }
+
+    /// <summary>Control characters (C0, DEL, C1), line and paragraph separators, bidirectional overrides.</summary>
+    private static bool NeedsEscape(char c) =>
+        char.IsControl(c) || c is '\u2028' or '\u2029' || c is >= '\u202a' and <= '\u202e' || c is >= '\u2066' and <= '\u2069';
 }

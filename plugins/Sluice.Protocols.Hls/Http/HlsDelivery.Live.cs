@@ -28,7 +28,7 @@ internal sealed partial class HlsDelivery
         bool ready;
         try
         {
-            ready = await segmenter.FirstSegment.WaitAsync(_options.FirstSegmentWait, http.RequestAborted).ConfigureAwait(false);
+            ready = await segmenter.FirstSegment.WaitAsync(segmenter.Options.FirstSegmentWait, http.RequestAborted).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

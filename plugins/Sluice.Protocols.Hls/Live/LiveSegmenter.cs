@@ -46,6 +46,9 @@ internal sealed class LiveSegmenter : IAsyncDisposable
 
     public IMediaStream Stream { get; }
 
+    /// <summary>The delivery options with the stream's segment settings applied.</summary>
+    public HlsOptions Options => _options;
+
     /// <summary>The stream ended (its reader completed) or the segmenter failed.</summary>
     public bool Ended => Volatile.Read(ref _ended);
 

@@ -28,7 +28,8 @@ internal sealed class LiveSegmenters(IStreamRegistry registry, HlsOptions option
         LiveSegmenter? result;
         lock (_gate)
         {
-            if (_byName.TryGetValue(name, out var existing) && !existing.Ended)
+            // A reload that changed segment_duration/segment_count: a new segmenter (its numbering goes on).
+            if (_byName.TryGetValue(name, out var existing) && !existing.Ended && existing.Options == options.For(existing.Stream.Segments))
             {
                 existing.Touch();
                 return existing;
@@ -47,7 +48,7 @@ internal sealed class LiveSegmenters(IStreamRegistry registry, HlsOptions option
             else
             {
                 _nextSequence.Remove(name, out var first);
-                result = new LiveSegmenter(name, stream, options, log, first);
+                result = new LiveSegmenter(name, stream, options.For(stream.Segments), log, first);
                 _byName[name] = result;
             }
         }

@@ -23,6 +23,9 @@ internal sealed class TestStream(string name) : IMediaStream, IFrameSink
 
     public IReadOnlyList<TrackInfo> Tracks => Volatile.Read(ref _tracks);
 
+    /// <summary>What the host's stream gives from <c>segment_duration</c>/<c>segment_count</c>; a test may change it, as a reload does.</summary>
+    public SegmentSettings Segments { get; set; } = SegmentSettings.Default;
+
     public bool HasVideo => Array.Exists(Tracks as TrackInfo[] ?? [], t => t.Kind == MediaKind.Video);
 
     public int Viewers => Volatile.Read(ref _viewers);

@@ -25,9 +25,8 @@ internal sealed class DotnetCommand(string nugetCache)
         ? host
         : "dotnet";
 
-    public async Task<CommandResult> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
+    public Task<CommandResult> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, TimeSpan? timeout = null)
     {
-        var log = Path.Combine(Path.GetTempPath(), "sluice-sdk-cmd-" + Guid.NewGuid().ToString("N") + ".log");
         // Output goes to a file, not a pipe: a compiler server the build starts may outlive the command
         // holding our stdout, and reading a pipe to its end would then wait for that server.
         var psi = new ProcessStartInfo("/bin/sh") { WorkingDirectory = workingDirectory, UseShellExecute = false };
@@ -35,10 +34,32 @@ internal sealed class DotnetCommand(string nugetCache)
         psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$SLUICE_SDK_LOG\" 2>&1 </dev/null");
         psi.ArgumentList.Add(Dotnet);
         foreach (var a in arguments) psi.ArgumentList.Add(a);
+        return RunAsync(psi, "dotnet " + string.Join(' ', arguments), timeout);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> with bash (-e: the first failing line stops it, -x: each line is echoed
+    /// into the output), as a user pasting it into a terminal, with the same isolation and a HOME of the
+    /// caller's choosing (the script's <c>~</c> and <c>dotnet new install</c> go there).
+    /// </summary>
+    public Task<CommandResult> RunScriptAsync(string workingDirectory, string script, string home, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("/bin/bash") { WorkingDirectory = workingDirectory, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec >\"$SLUICE_SDK_LOG\" 2>&1 </dev/null; set -ex; " + script);
+        psi.Environment["HOME"] = home;
+        // The `dotnet` the script names is the one running these tests.
+        if (Path.GetDirectoryName(Dotnet) is { Length: > 0 } dir)
+            psi.Environment["PATH"] = dir + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        return RunAsync(psi, "bash: " + script.ReplaceLineEndings(" ; "), timeout);
+    }
+
+    private async Task<CommandResult> RunAsync(ProcessStartInfo psi, string commandLine, TimeSpan? timeout)
+    {
+        var log = Path.Combine(Path.GetTempPath(), "sluice-sdk-cmd-" + Guid.NewGuid().ToString("N") + ".log");
         Isolate(psi.Environment);
         psi.Environment["SLUICE_SDK_LOG"] = log;
 
-        var commandLine = "dotnet " + string.Join(' ', arguments);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start " + commandLine);
         using var limit = new CancellationTokenSource(timeout ?? DefaultTimeout);

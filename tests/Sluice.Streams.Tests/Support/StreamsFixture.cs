@@ -41,14 +41,16 @@ internal sealed class StreamsFixture : IAsyncDisposable
         SourceStopTimeout = TimeSpan.FromSeconds(2),
     };
 
-    public StreamsFixture(StreamRegistrySettings? settings = null, IStreamFeatureFactory? feature = null)
+    /// <param name="fileSource">Also register <see cref="Files"/>, a <c>file://</c> source (what a <c>backup FILE</c> plays).</param>
+    public StreamsFixture(StreamRegistrySettings? settings = null, bool fileSource = false, IStreamFeatureFactory? feature = null)
     {
-        Contributions = new TestContributions(Source);
+        Contributions = fileSource ? new TestContributions(Source, Files) : new TestContributions(Source);
         if (feature is not null) Contributions.With(feature);
         Registry = new StreamRegistry(Events, Contributions, settings: settings ?? FastSettings);
     }
 
     public TestSourceFactory Source { get; } = new();
+    public TestSourceFactory Files { get; } = new("file");
     public CollectingEmitter Events { get; } = new();
     public TestContributions Contributions { get; }
     public StreamRegistry Registry { get; }

@@ -21,7 +21,7 @@ internal sealed class SourceControl
 /// The <c>test://</c> source: H.264 640x360 at one frame per <see cref="FrameInterval"/> (keyframe every
 /// 10th) plus one AAC 48 kHz frame per video frame, with 90 kHz timestamps that keep growing.
 /// </summary>
-internal sealed class TestSourceFactory : IMediaSourceFactory
+internal sealed class TestSourceFactory(string scheme = "test") : IMediaSourceFactory
 {
     public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(10);
 
@@ -39,10 +39,11 @@ internal sealed class TestSourceFactory : IMediaSourceFactory
 
     private readonly ConcurrentDictionary<string, SourceControl> _controls = new();
 
-    public string Name => "test";
+    public string Name => scheme;
 
-    public IReadOnlyList<string> Schemes { get; } = ["test"];
+    public IReadOnlyList<string> Schemes { get; } = [scheme];
 
+    /// <summary>The control of <c>test://HOST</c>, or of <c>file:///.../NAME</c> by its file name.</summary>
     public SourceControl this[string host] => _controls.GetOrAdd(host, _ => new SourceControl());
 
     public void Validate(SourceContext context)
@@ -50,7 +51,8 @@ internal sealed class TestSourceFactory : IMediaSourceFactory
         if (context.Option("bad") is { } bad) context.Diagnostics.Error(bad.Location, $"bad option value '{bad.Arguments[0].Value}'");
     }
 
-    public IMediaSource Create(SourceContext context) => new TestSource(this[context.Url.Host]);
+    public IMediaSource Create(SourceContext context) =>
+        new TestSource(this[context.Url.Host.Length > 0 ? context.Url.Host : Path.GetFileName(context.Url.LocalPath)]);
 
     private sealed class TestSource(SourceControl control) : IMediaSource
     {
