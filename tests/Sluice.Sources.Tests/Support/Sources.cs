@@ -77,11 +77,15 @@ internal static class Sources
         }
     }
 
-    /// <summary>Media time of the video matches the wall time it took to arrive (real-time pace).</summary>
-    public static (double Media, double Wall) Pace(IReadOnlyList<FrameRecord> video, double skipSeconds = 0.5)
+    /// <summary>
+    /// Media time of the video against the wall time it took to arrive, from the first frame on (real-time
+    /// pace). Measured from the first frame, where a pacer pins its clock: a source that is paced can never
+    /// be ahead of that, while one that catches up after a stall of a loaded machine is still within it (a
+    /// window that starts later would count such a catch-up as "faster than real time").
+    /// </summary>
+    public static (double Media, double Wall) Pace(IReadOnlyList<FrameRecord> video)
     {
-        // Skip the first moments: startup buffering (x264, muxers) may arrive in one burst.
-        var first = video.First(f => f.At >= video[0].At + TimeSpan.FromSeconds(skipSeconds));
+        var first = video[0];
         var last = video[^1];
         return ((last.Dts - first.Dts) / (double)Timestamps.ClockRate, (last.At - first.At).TotalSeconds);
     }
