@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
-using Sluice.Host.Hosting;
+using Sluice.Host.Json;
 using static Sluice.Abstractions.Events.EventLevel;
 
 namespace Sluice.Host.Events;

@@ -8,8 +8,9 @@ namespace Sluice.Host.Streams;
 /// <c>play_opened</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
 /// <c>publish_stopped</c>), then <c>session_closed</c> with bytes and duration.
 /// </summary>
-internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
+internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = null) : ISessionTracker
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _open;
     private long _nextId;
     private volatile int _max = int.MaxValue;
@@ -39,7 +40,7 @@ internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
 
     private sealed class Session(SessionTracker tracker, SessionKind kind, string media, string protocol, string ip, string? userAgent, string id) : ISession
     {
-        private readonly long _openedMs = Environment.TickCount64;
+        private readonly long _opened = tracker._time.GetTimestamp();
         private long _bytes;
         private int _started;
         private int _closed;
@@ -66,7 +67,7 @@ internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
         [
             new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol),
             new("type", kind == SessionKind.Play ? "play" : "publish"),
-            new("bytes", Interlocked.Read(ref _bytes)), new("duration_ms", Environment.TickCount64 - _openedMs),
+            new("bytes", Interlocked.Read(ref _bytes)), new("duration_ms", (long)tracker._time.GetElapsedTime(_opened).TotalMilliseconds),
         ]);
     }
 
