@@ -78,7 +78,7 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
         if (band > 0 && (band > _lastMemoryBand || repeatDue))
         {
             _lastMemoryTicks = now;
-            emitter.Emit(new EventDraft("memory_usage")
+            emitter.Emit(new EventDraft(EventNames.MemoryUsage)
             {
                 Level = band == 2 ? EventLevel.Error : EventLevel.Warning,
                 Group = band == 2 ? EventCatalog.SystemOverloaded : null,
@@ -98,7 +98,7 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
             var pause = TimeSpan.Zero;
             foreach (var p in info.PauseDurations) pause += p;
             if (pause < _settings.LongGc) continue;
-            emitter.Emit(new EventDraft("long_gc")
+            emitter.Emit(new EventDraft(EventNames.LongGc)
             {
                 Fields = [new("pause_ms", Math.Round(pause.TotalMilliseconds, 3)), new("generation", info.Generation),
                     new("heap_bytes", info.HeapSizeBytes), new("kind", kind.ToString().ToLowerInvariant())],
@@ -118,7 +118,7 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
         if (delay < _settings.StarvationDelay) return;
         if (_lastStarvationTicks != long.MinValue && _time.GetElapsedTime(_lastStarvationTicks) < _settings.StarvationRepeat) return;
         _lastStarvationTicks = _time.GetTimestamp();
-        emitter.Emit(new EventDraft("threadpool_starvation")
+        emitter.Emit(new EventDraft(EventNames.ThreadpoolStarvation)
         {
             Fields = [new("queue_length", ThreadPool.PendingWorkItemCount), new("threads", ThreadPool.ThreadCount),
                 new("delay_ms", Math.Round(delay.TotalMilliseconds, 3))],

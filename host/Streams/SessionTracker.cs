@@ -1,12 +1,14 @@
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Streams;
+using Sluice.Host.Events;
 
 namespace Sluice.Host.Streams;
 
 /// <summary>
 /// Counts sessions against <c>max_sessions</c> and emits their events: <c>session_opened</c>, then
 /// <c>play_opened</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
-/// <c>publish_stopped</c>), then <c>session_closed</c> with bytes and duration.
+/// <c>publish_stopped</c>), then <c>session_closed</c> with bytes and duration: the typed emitter of session events
+/// (names from <see cref="EventNames"/>).
 /// </summary>
 internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = null) : ISessionTracker
 {
@@ -33,8 +35,8 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
             if (Interlocked.CompareExchange(ref _open, open + 1, open) == open) break;
         }
         var session = new Session(this, kind, media, protocol, ip, userAgent, Interlocked.Increment(ref _nextId).ToString("x8"));
-        session.Emit("session_opened");
-        if (kind == SessionKind.Play) session.Emit("play_opened");
+        session.Emit(EventNames.SessionOpened);
+        if (kind == SessionKind.Play) session.Emit(EventNames.PlayOpened);
         return session;
     }
 
@@ -49,7 +51,7 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
 
         public void Started()
         {
-            if (Interlocked.Exchange(ref _started, 1) == 0) Emit(kind == SessionKind.Play ? "play_started" : "publish_started");
+            if (Interlocked.Exchange(ref _started, 1) == 0) Emit(kind == SessionKind.Play ? EventNames.PlayStarted : EventNames.PublishStarted);
         }
 
         public void AddBytes(long bytes) => Interlocked.Add(ref _bytes, bytes);
@@ -58,9 +60,9 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0) return;
             Interlocked.Decrement(ref tracker._open);
-            if (kind == SessionKind.Play) Emit("play_closed");
-            else if (Volatile.Read(ref _started) == 1) Emit("publish_stopped");
-            Emit("session_closed");
+            if (kind == SessionKind.Play) Emit(EventNames.PlayClosed);
+            else if (Volatile.Read(ref _started) == 1) Emit(EventNames.PublishStopped);
+            Emit(EventNames.SessionClosed);
         }
 
         public void Emit(string name) => tracker.Emit(name, media,

@@ -110,7 +110,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         {
             if (!_running.Remove(name, out stream)) return false;
         }
-        _events.Emit(new EventDraft("stream_stop") { Media = name });
+        StreamEvents.StopRequested(_events, name);
         await StopRunAsync(stream, "api");
         lock (_lock)
         {

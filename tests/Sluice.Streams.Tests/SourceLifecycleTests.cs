@@ -23,7 +23,7 @@ public sealed class SourceLifecycleTests
         await StreamsFixture.Until(() => stream.IsProducing, "producing");
         Assert.Equal(2, stream.Tracks.Count);
         var snapshot = f.Registry.Running.Single().Snapshot();
-        Assert.Equal(("running", "test://cam"), (snapshot.State, snapshot.Input));
+        Assert.Equal((StreamState.Running, "test://cam"), (snapshot.State, snapshot.Input));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class RetryLimitAndBufferTests
         await using var f = new StreamsFixture();
         f.Source["cam"].Mode = SourceMode.Fail;
         await f.Apply("stream tv { input test://cam; retry_limit 3; }");
-        await StreamsFixture.Until(() => f.Registry.Running.Single().Snapshot().State == "failed", "state failed");
+        await StreamsFixture.Until(() => f.Registry.Running.Single().Snapshot().State == StreamState.Failed, "state failed");
         await Task.Delay(600); // longer than any backoff: no further attempt
         Assert.Equal(3, f.Source["cam"].Attempts);
 
