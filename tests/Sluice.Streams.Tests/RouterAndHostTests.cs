@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Sinks;
 using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
