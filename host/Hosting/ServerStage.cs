@@ -13,7 +13,7 @@ namespace Sluice.Host.Hosting;
 /// <c>http</c> listeners (Kestrel re-binds only those that changed). Nothing here can fail to build.
 /// </summary>
 internal sealed class ServerStage(SluiceLogging logging, ServerState state, ListenerConfiguration listeners, EventRouter router,
-    Plugins.PluginManager plugins, ILoggerFactory loggerFactory) : IConfigurationStage
+    Plugins.PluginHostOptions plugins, ILoggerFactory loggerFactory) : IConfigurationStage
 {
     private readonly ILogger _log = loggerFactory.CreateLogger("Sluice.Host");
     private bool _applied;

@@ -60,8 +60,11 @@ internal static class SluiceCoreServices
         services.AddSingleton<IConfigurationAccessor>(sp => sp.GetRequiredService<ConfigurationAccessor>());
         services.AddSingleton(_ => CoreContributions());
         services.AddSingleton<IPluginContributions>(sp => sp.GetRequiredService<PluginContributions>());
+        // Its own singleton so that the server stage can read the folder without resolving the manager (the
+        // manager needs the coordinator, which needs the stages: resolving it from a stage would be a cycle).
+        services.AddSingleton(_ => new PluginHostOptions { PluginsDirectory = options.PluginsDirectory ?? PluginsDirectoryOf(source) });
         services.AddSingleton(sp => new PluginManager(
-            new PluginHostOptions { PluginsDirectory = options.PluginsDirectory ?? PluginsDirectoryOf(source) },
+            sp.GetRequiredService<PluginHostOptions>(),
             sp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ConfigurationCoordinator>(),
             sp.GetRequiredService<PluginContributions>()));
 

@@ -85,6 +85,9 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);   // Serilog's level switch (loglevel) decides
         builder.Logging.AddProvider(new SerilogLoggerProvider(logging.Logger));
+        // The generic host logs a failed start with the exception's stack; the reasons (invalid configuration,
+        // a port in use) are logged by the host in a line each, so only its critical messages pass.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSluiceCore(new SluiceCoreOptions { Source = source, Logging = logging });
         builder.WebHost.ConfigureKestrel((context, k) =>

@@ -20,6 +20,7 @@ internal sealed class ProtocolListeners(IPluginContributions contributions, IEve
     private sealed record Running(ListenerOptions Options, IProtocolFactory Factory, IProtocolListener Listener);
 
     private readonly ILogger _log = loggerFactory.CreateLogger("Sluice.Protocols");
+    private readonly TimeProvider _time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly List<Running> _running = [];
 
@@ -142,7 +143,7 @@ internal sealed class ProtocolListeners(IPluginContributions contributions, IEve
     {
         try
         {
-            await listener.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            await listener.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), _time);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

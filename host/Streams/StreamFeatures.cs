@@ -23,6 +23,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
     }
 
     private readonly ILogger _log = loggerFactory.CreateLogger("Sluice.Streams.Features");
+    private readonly TimeProvider _time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
     private readonly object _gate = new();
     private List<Active> _active = [];
 
@@ -194,7 +195,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
     {
         try
         {
-            await target.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            await target.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), _time);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -213,7 +214,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
         Diagnostics = diagnostics,
         ConfigDirectory = configDirectory,
         Services = services,
-        Time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+        Time = _time,
         Logger = loggerFactory.CreateLogger($"Sluice.Streams.{options.StreamName}.{options.Directive.Name}"),
     };
 

@@ -34,6 +34,30 @@ public sealed partial class CompositionTests
         Assert.Same(sp.GetRequiredService<PluginContributions>(), sp.GetRequiredService<PluginManager>().Contributions);
     }
 
+    [Fact]
+    public async Task The_servers_composition_resolves_every_hosted_service_without_a_cycle()
+    {
+        // sluice run's shape (logging set: the server stage and the hosted services); a cycle through factory
+        // registrations does not throw in Microsoft.Extensions.DependencyInjection, it hangs the start.
+        using var dir = new TempFolder();
+        var services = new ServiceCollection();
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Lifetime>();
+        services.AddSluiceCore(new SluiceCoreOptions { Source = new ConfigSource(Path.Combine(dir.Path, "none.conf")), Logging = new Sluice.Host.Logging.SluiceLogging() });
+        using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
+        var resolve = Task.Run(() => sp.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToArray());
+        var hosted = await resolve.WaitAsync(TimeSpan.FromSeconds(30));   // a TimeoutException here is a dependency cycle
+        Assert.Equal(7, hosted.Length);
+        Assert.Equal(["server", "notify", "streams", "protocols"], sp.GetServices<IConfigurationStage>().Select(s => s.Name));
+    }
+
+    private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() { }
+    }
+
     [GeneratedRegex(@"^using Sluice\.Host\.(?<to>\w+)|\bSluice\.Host\.(?<to>[A-Z]\w+)\.", RegexOptions.Multiline)]
     private static partial Regex HostReference();
 
