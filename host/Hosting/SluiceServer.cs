@@ -69,7 +69,8 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         });
         try
         {
-            await _web.WaitForShutdownAsync(linked.Token);
+            await _web.WaitForShutdownAsync(linked.Token);   // stops the host itself once shutdown is asked
+            _stopped = true;
         }
         catch (OperationCanceledException) { }
         return 0;
@@ -123,14 +124,19 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         return app;
     }
 
+    private bool _stopped;
+
     public void Stop() => _stopping.Cancel();
 
     public async ValueTask DisposeAsync()
     {
         if (_web is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try { await _web.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+            if (!_stopped)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                try { await _web.StopAsync(timeout.Token); } catch (OperationCanceledException) { }
+            }
             await _web.DisposeAsync();
         }
         _stopping.Dispose();

@@ -43,7 +43,7 @@ public sealed partial class CompositionTests
         var services = new ServiceCollection();
         services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Lifetime>();
         services.AddSluiceCore(new SluiceCoreOptions { Source = new ConfigSource(Path.Combine(dir.Path, "none.conf")), Logging = new Sluice.Host.Logging.SluiceLogging() });
-        using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
+        await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
         var resolve = Task.Run(() => sp.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToArray());
         var hosted = await resolve.WaitAsync(TimeSpan.FromSeconds(30));   // a TimeoutException here is a dependency cycle
         Assert.Equal(7, hosted.Length);

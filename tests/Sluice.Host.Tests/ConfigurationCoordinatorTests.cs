@@ -55,11 +55,11 @@ public sealed class ConfigurationCoordinatorTests : IAsyncDisposable
         Assert.Equal(["all", "a"], _core.Router.Stats().Select(s => s.Name));
         Assert.Equal(1, _applied);
         // Block a still has its old filter and its old sink; the new sink of a was built and thrown away.
-        _core.Router.Emit(new EventDraft("stream_started") { Media = "one" });
-        var delivered = await _collect.Sink("collect://a").WaitForAsync(1, TimeSpan.FromSeconds(10));
-        Assert.Equal("one", delivered[0].Media);
         var sinksOfA = _collect.Created.Where(s => s.Spec == "collect://a").ToArray();
         Assert.Equal((2, false, true), (sinksOfA.Length, sinksOfA[0].Disposed, sinksOfA[1].Disposed));
+        _core.Router.Emit(new EventDraft("stream_started") { Media = "one" });
+        var delivered = await sinksOfA[0].WaitForAsync(1, TimeSpan.FromSeconds(10));
+        Assert.Equal("one", delivered[0].Media);
         Assert.DoesNotContain(_collect.Sink("collect://all").Events, e => e.Name == "config_reloaded");
 
         Write("notify all { sink collect://all; }\nnotify a { sink collect://a; only media=two; }\n");
