@@ -36,6 +36,7 @@ internal sealed class Recorder : IAsyncDisposable
     private long? _failedSinceMs;
     private long _retryAtMs;
     private string _failedPath = "";
+    private int _disposed;
 
     public Recorder(IMediaStream stream, StreamArchive archive, DvrSettings settings, DvrEvents events, ILogger log, TimeProvider time)
     {
@@ -53,6 +54,9 @@ internal sealed class Recorder : IAsyncDisposable
     private string Name => _archive.Name;
 
     private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Ends when the stream ended (its reader completed) or the recorder was disposed.</summary>
+    public Task Completion => _loop;
 
     public void Start()
     {
@@ -321,6 +325,7 @@ internal sealed class Recorder : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
