@@ -95,7 +95,9 @@ public sealed class HostRecordingTests
             Assert.DoesNotContain("#EXT-X-ENDLIST", live);
 
             // Retention changes apply in place: the recording goes on, the source is not restarted.
+            // (events.jsonl spans the restarts: the clean stop above logged a stream_stopped of its own)
             var sources = host.Events("source_started", "cam").Length;
+            var stopped = host.Events("stream_stopped", "cam").Length;
             await host.ReloadAsync(Config("12s"));
             var deleted = await host.WaitForEventsAsync("dvr_deleted_fragments", 1, TimeSpan.FromSeconds(40), e => e.GetProperty("reason").GetString() == "depth");
             Assert.True(deleted[0].GetProperty("count").GetInt32() > 5);
@@ -106,7 +108,22 @@ public sealed class HostRecordingTests
             var bytes = (await host.JsonAsync("/cam/recording_status.json")).GetProperty("bytes").GetInt64();
             Assert.InRange(bytes, 1, 600L * 1024 + 2_000_000); // under the limit plus what was recorded since the last check
             Assert.Equal(sources, host.Events("source_started", "cam").Length);
-            Assert.Empty(host.Events("stream_stopped", "cam"));
+            Assert.Equal(stopped, host.Events("stream_stopped", "cam").Length);
+
+            // Removing dvr stops recording (the fragment in progress is finished) and keeps the archive on disk.
+            await host.ReloadAsync("stream cam {\n  input fake://cam size=640x360 bitrate=2000k;\n}\n");
+            await Until(() => !Directory.EnumerateFiles(archive, "*.part", SearchOption.AllDirectories).Any(), "the fragment in progress finished");
+            var kept = Directory.EnumerateFiles(archive, "*.ts", SearchOption.AllDirectories).Order().ToArray();
+            var announced = host.Events("dvr_new_fragment").Length;
+            Assert.NotEmpty(kept);
+            // Live HLS goes on for two more segments (about 4 s): nothing more is recorded.
+            var sequence = await MediaSequenceAsync(host);
+            await Until(async () => await MediaSequenceAsync(host) >= sequence + 2, "live HLS advanced");
+            Assert.Equal(kept, Directory.EnumerateFiles(archive, "*.ts", SearchOption.AllDirectories).Order().ToArray());
+            Assert.Equal(announced, host.Events("dvr_new_fragment").Length);
+            using (var gone = await host.Http.GetAsync("/cam/recording_status.json"))
+                Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+            Assert.Equal(sources, host.Events("source_started", "cam").Length);
         }
         finally
         {
@@ -144,9 +161,30 @@ public sealed class HostRecordingTests
         Assert.Equal(new FileInfo(mp4Path).Length, ready[0].GetProperty("bytes").GetInt64());
         Assert.Single(host.Events("dvr_mp4_export_start"));
 
-        var ts = await Probe.ReadAsync($"{url}/cam/archive-{from}-{duration}.ts");
+        var tsPath = folder.File("export.ts");
+        await File.WriteAllBytesAsync(tsPath, await host.Http.GetByteArrayAsync($"/cam/archive-{from}-{duration}.ts")); // streamed: no length to seek by
+        var ts = await Probe.ReadAsync(tsPath);
         ts.AssertPlayable("aac", "h264");
         Assert.InRange(ts.Duration, duration - 0.1, duration + 2.2);
+    }
+
+    private static async Task<long> MediaSequenceAsync(HostProcess host)
+    {
+        var playlist = await host.Http.GetStringAsync("/cam/index.m3u8");
+        var line = playlist.Split('\n').First(l => l.StartsWith("#EXT-X-MEDIA-SEQUENCE:", StringComparison.Ordinal));
+        return long.Parse(line["#EXT-X-MEDIA-SEQUENCE:".Length..]);
+    }
+
+    private static Task Until(Func<bool> condition, string what) => Until(() => Task.FromResult(condition()), what);
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(100);
+        }
     }
 
     private static string[] TopLevelBoxes(byte[] file)
