@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
@@ -94,24 +93,7 @@ public sealed class PlaybackAccessTests(ClipFixture clips) : IClassFixture<ClipF
     private async Task<long> RecordAsync(string folder)
     {
         using var clip = Clip.Load(clips.Path10s);
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-1));
-        var runtime = new DvrRuntime(new DvrSettings(), new DvrEvents(null), NullLoggerFactory.Instance, time);
-        var archive = runtime.Store.Open("cam", Path.Combine(folder, "archive", "cam"), new Archive.RetentionPolicy(TimeSpan.FromDays(1), null));
-        await archive.Ready;
-        var stream = new TestMediaStream("cam");
-        clip.Play(stream, 0, clip.IndexOfKeyframe(1));
-        var recorder = new Recording.Recorder(stream, archive, runtime.Settings, runtime.Events, NullLogger.Instance, time);
-        recorder.Start();
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!Directory.Exists(archive.Folder) || !Directory.EnumerateFiles(archive.Folder, "*.part", SearchOption.AllDirectories).Any())
-        {
-            Assert.True(DateTime.UtcNow < deadline);
-            await Task.Delay(10);
-        }
-        clip.PlayPaced(stream, time, clip.IndexOfKeyframe(1));
-        stream.End();
-        await recorder.Completion.WaitAsync(TimeSpan.FromSeconds(20));
-        await recorder.DisposeAsync();
-        return archive.Index.First!.Value.StartMs;
+        var fragments = await Recordings.RecordAsync(Path.Combine(folder, "archive", "cam"), "cam", TimeSpan.Zero, clip);
+        return fragments[0].StartMs;
     }
 }

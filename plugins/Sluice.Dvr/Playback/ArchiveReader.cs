@@ -64,6 +64,7 @@ internal sealed class ArchiveReader(StreamArchive archive, IReadOnlyList<Fragmen
         else if (fragment.StartMs != fragments[index - 1].EndMs || firstDts < _sourceLast - 90_000)
         {
             _offset = _outEnd - firstDts;
+            _sourceLast = long.MinValue; // a new run's timestamps may start anywhere (a restarted source starts low again)
             Gaps++;
         }
         foreach (var f in frames)
