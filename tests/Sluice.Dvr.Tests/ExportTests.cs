@@ -116,6 +116,56 @@ public sealed class ExportTests(ClipFixture clips) : IClassFixture<ClipFixture>
         }
     }
 
+    [Fact]
+    public async Task An_export_the_client_leaves_is_aborted_and_one_of_unreadable_fragments_fails_with_the_reason()
+    {
+        using var folder = new TempFolder();
+        using var clip = Clip.Load(clips.Path10s);
+        var archive = Path.Combine(folder.Path, "archive", "cam");
+        var recorded = await Recordings.RecordAsync(archive, "cam", TimeSpan.Zero, clip);
+        // Ten minutes of archive before it: the recorded fragments copied back to back (each a new timeline to the reader),
+        // far more than the loopback socket buffers hold, so the export is still being written when the client leaves.
+        var start = recorded[0].StartMs - 600_000;
+        for (var i = 0; i < 300; i++)
+        {
+            var source = recorded[i % recorded.Length];
+            var copy = new Archive.Fragment(start + i * 2000L, 2000, source.Bytes);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(archive, copy.RelativePath))!);
+            File.Copy(Path.Combine(archive, source.RelativePath), Path.Combine(archive, copy.RelativePath));
+        }
+        // And a minute before that whose only fragment is not MPEG-TS at all.
+        var broken = new Archive.Fragment(start - 60_000, 2000, 0);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(archive, broken.RelativePath))!);
+        await File.WriteAllBytesAsync(Path.Combine(archive, broken.RelativePath), new byte[4096]);
+
+        var events = new CollectingEmitter();
+        var builder = new TestPluginBuilder();
+        builder.Services.Add<IEventEmitter>(events);
+        await using var host = await PlaybackHost.StartAsync(new DvrPlugin(), builder);
+        await using var feature = builder.StreamFeatures.Single().Create(TestContexts.StreamFeature("dvr archive 1d", "cam", configDirectory: folder.Path));
+
+        using (var response = await host.Client.GetAsync($"/cam/archive-{start / 1000}-600.mp4", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(response.Content.Headers.ContentLength > 8L << 20, $"a long export: {response.Content.Headers.ContentLength} bytes");
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[64 << 10];
+            Assert.True(await body.ReadAsync(buffer) > 0);
+        } // the client leaves
+        var aborted = await events.WaitFor("dvr_mp4_export_aborted", "cam", timeoutMs: 30_000);
+        Assert.Equal("client_left", aborted["reason"]);
+        Assert.DoesNotContain(events.All, e => e.Name == "dvr_mp4_export_ready");
+
+        using (var failed = await host.Client.GetAsync($"/cam/archive-{broken.StartMs / 1000}-2.mp4"))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+            Assert.Contains("cannot export cam", await failed.Content.ReadAsStringAsync());
+        }
+        var reason = (await events.WaitFor("dvr_mp4_export_failed", "cam", timeoutMs: 10_000))["reason"];
+        Assert.Contains("no audio or video", reason);
+        Assert.Equal(2, events.All.Count(e => e.Name == "dvr_mp4_export_start"));
+    }
+
     private static async Task WaitForPartAsync(string folder)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
