@@ -98,6 +98,24 @@ public sealed class RecorderTests(ClipFixture clips) : IClassFixture<ClipFixture
     }
 
     [Fact]
+    public async Task Stopped_at_once_the_recorder_still_writes_what_the_stream_had_queued_for_it()
+    {
+        using var clip = Clip.Load(clips.Path10s);
+        await using var rig = new Rig();
+        clip.Play(rig.Stream, 0, clip.IndexOfKeyframe(1));
+        await rig.StartAsync();
+        await rig.WaitForPartAsync();
+        rig.Play(clip, clip.IndexOfKeyframe(1), int.MaxValue); // the rest in one burst: most of it waits in the recorder's queue
+        rig.Stream.End();
+        await rig.Recorder!.DisposeAsync(); // the host detaching the feature as the stream stops, without waiting
+
+        var fragments = rig.Archive.Index.Between(0, long.MaxValue);
+        Assert.Equal(5, fragments.Length);
+        Assert.InRange(fragments.Sum(f => (long)f.DurationMs), 9900, 10100);
+        Assert.Empty(Directory.EnumerateFiles(rig.Archive.Folder, "*.part", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task A_new_source_starts_a_new_run_after_a_real_gap()
     {
         using var clip = Clip.Load(clips.Path10s);

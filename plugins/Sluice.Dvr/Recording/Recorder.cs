@@ -82,7 +82,10 @@ internal sealed class Recorder : IAsyncDisposable
                 Caught(reader);
             }
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Drain(reader);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _log.LogError(e, "dvr {Stream}: the recorder failed", Name);
@@ -91,6 +94,27 @@ internal sealed class Recorder : IAsyncDisposable
         {
             EndRun();
             _archive.EndRecording(this);
+        }
+    }
+
+    /// <summary>
+    /// Stopped (the stream ended, or dvr was removed): what the stream already queued for the recorder is
+    /// written before the fragment in progress is finished, bounded by the queue's capacity.
+    /// </summary>
+    private void Drain(IStreamReader reader)
+    {
+        if (!_archive.Ready.IsCompletedSuccessfully || !_archive.IsRecorder(this)) return;
+        try
+        {
+            for (var i = 0; i < _settings.ReaderCapacity && reader.Frames.TryRead(out var frame); i++)
+            {
+                try { Accept(in frame, reader); }
+                finally { frame.Release(); }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LogError(e, "dvr {Stream}: the recorder failed while finishing", Name);
         }
     }
 
