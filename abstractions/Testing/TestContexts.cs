@@ -54,4 +54,39 @@ public static class TestContexts
             Time = time ?? TimeProvider.System,
         };
     }
+
+    /// <summary>
+    /// The context of one stream directive, e.g. <c>dvr archive 2d 500G</c>, written on line 2 of <see cref="File"/>
+    /// inside <c>stream STREAM { }</c> (or the block kind given): each word is an argument at its own column,
+    /// <c>key=value</c> words are key/value arguments.
+    /// </summary>
+    public static StreamFeatureContext StreamFeature(string directive, string stream = "test", StreamBlockKind block = StreamBlockKind.Stream,
+        DiagnosticList? diagnostics = null, string? configDirectory = null, IServiceProvider? services = null, TimeProvider? time = null)
+    {
+        var words = directive.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var at = new SourceLocation(File, 2, 3);
+        var column = 3 + words[0].Length + 1;
+        var args = new List<ConfigArgument>();
+        foreach (var word in words.Skip(1))
+        {
+            var eq = word.IndexOf('=');
+            args.Add(eq > 0
+                ? new ConfigArgument(word[..eq], word[(eq + 1)..].Split(','), false, at with { Column = column })
+                : new ConfigArgument(null, [word], false, at with { Column = column }));
+            column += word.Length + 1;
+        }
+        var d = new ConfigDirective(words[0], args, null, at);
+        return new StreamFeatureContext
+        {
+            StreamName = stream,
+            Block = block,
+            Directive = d,
+            Spec = string.Join(" ", args.Select(a => a.Text)),
+            Location = at,
+            Diagnostics = diagnostics ?? new DiagnosticList(),
+            ConfigDirectory = configDirectory ?? Directory.GetCurrentDirectory(),
+            Services = services ?? Abstractions.Plugins.EmptyServiceProvider.Instance,
+            Time = time ?? TimeProvider.System,
+        };
+    }
 }

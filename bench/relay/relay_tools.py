@@ -277,11 +277,28 @@ def loadavg():
     return open("/proc/loadavg").read().split()[0]
 
 
+def archive_snapshot(root):
+    """Per stream folder under root: finished fragments (*.ts) and bytes of all files (the one being written too)."""
+    per = {}
+    for top in (os.listdir(root) if os.path.isdir(root) else []):
+        files = size = 0
+        for d, _, names in os.walk(os.path.join(root, top)):
+            for f in names:
+                try:
+                    size += os.path.getsize(os.path.join(d, f))
+                except OSError:
+                    continue
+                files += f.endswith(".ts")
+        per[top] = (files, size)
+    return per
+
+
 def cmd_sample(a):
     pids = [int(p) for p in a.pids.split(",")]
     hz = os.sysconf("SC_CLK_TCK")
     time.sleep(a.warmup)
     load0 = loadavg()
+    a0 = archive_snapshot(a.archive) if a.archive else None
     c0 = sum(proc_cpu_ticks(p) for p in pids)
     t0 = time.monotonic()
     rss_s, pss_s = [], []
@@ -300,10 +317,16 @@ def cmd_sample(a):
         time.sleep(min(1.0, end - now))
     c1 = sum(proc_cpu_ticks(p) for p in pids)
     wall = time.monotonic() - t0
+    a1 = archive_snapshot(a.archive) if a.archive else None
     out = {"processes": len(pids), "seconds": round(wall, 2), "cpu_pct": round((c1 - c0) / hz / wall * 100, 1),
            "rss_mb_avg": round(sum(rss_s) / len(rss_s) / 1024, 1), "rss_mb_max": round(max(rss_s) / 1024, 1),
            "pss_mb_avg": round(sum(pss_s) / len(pss_s) / 1024, 1), "pss_mb_max": round(max(pss_s) / 1024, 1),
            "load_start": load0, "load_end": loadavg()}
+    if a.archive:
+        new = [a1[k][0] - a0.get(k, (0, 0))[0] for k in a1]
+        out["archive_streams"] = len(a1)
+        out["archive_fragments_min"], out["archive_fragments_max"] = (min(new), max(new)) if new else (0, 0)
+        out["archive_write_mbps"] = round(sum(a1[k][1] - a0.get(k, (0, 0))[1] for k in a1) * 8 / wall / 1e6, 1)
     json.dump(out, open(a.out, "w"))
 
 
@@ -328,6 +351,7 @@ def main():
     m.add_argument("--pids", required=True)
     m.add_argument("--warmup", type=float, required=True)
     m.add_argument("--seconds", type=float, required=True)
+    m.add_argument("--archive", default="", help="a recording folder (one folder per stream): fragments and bytes written in the window")
     m.add_argument("--out", required=True)
     a = ap.parse_args()
     {"send": cmd_send, "view": cmd_view, "sample": cmd_sample}[a.cmd](a)

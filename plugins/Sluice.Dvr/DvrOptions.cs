@@ -1,0 +1,94 @@
+using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
+
+namespace Sluice.Dvr;
+
+/// <summary>
+/// One <c>dvr PATH DEPTH [SIZE];</c> directive as bound: <see cref="Root"/> is PATH made absolute (relative
+/// to the configuration's folder), <see cref="Depth"/> how long fragments are kept, <see cref="SizeLimit"/>
+/// how many bytes the stream's archive may take (null: no limit).
+/// </summary>
+internal sealed record DvrOptions(string Root, TimeSpan Depth, long? SizeLimit)
+{
+    public const string Usage = "dvr PATH DEPTH [SIZE]";
+
+    public static readonly DirectiveSpec Spec = new("dvr", Usage, 1, int.MaxValue) { Repeatable = false };
+
+    /// <summary>Reads the directive, reporting every problem at its argument; null when it has an error.</summary>
+    public static DvrOptions? Bind(StreamFeatureContext context)
+    {
+        var d = context.Directive;
+        var diag = context.Diagnostics;
+        var positional = d.Arguments.Where(a => a.Key is null).ToArray();
+        foreach (var option in d.Arguments.Where(a => a.Key is not null))
+            diag.Warning(option.Location, $"'dvr' option '{option.Key}' is not supported by this build; ignored");
+        if (positional.Length == 0)
+        {
+            diag.Error(d.Location, $"'dvr' expects a folder and a depth: {Usage}, e.g. dvr /storage 2d 500G;");
+            return null;
+        }
+        var pathText = positional[0].Value;
+        if (pathText.StartsWith('@'))
+        {
+            diag.Error(positional[0].Location, "'dvr' with a named storage (dvr @NAME) is not supported by this build; give a folder: " + Usage);
+            return null;
+        }
+        if (positional.Length < 2)
+        {
+            diag.Error(d.Location, $"'dvr' expects a depth after the folder: {Usage}, e.g. dvr {pathText} 2d;");
+            return null;
+        }
+        var at = Array.IndexOf(d.Arguments.ToArray(), positional[1]);
+        var depth = d.PositiveDuration(diag, at, "a depth (how long the archive is kept)");
+        long? size = null;
+        var ok = depth is not null;
+        if (positional.Length >= 3)
+        {
+            var sizeArg = positional[2];
+            if (sizeArg.Value.EndsWith('%'))
+            {
+                diag.Warning(sizeArg.Location, $"'dvr' size '{sizeArg.Value}' (a share of the disk) is not supported by this build; ignored (give a size such as 500G)");
+            }
+            else if (d.Size(diag, Array.IndexOf(d.Arguments.ToArray(), sizeArg), "a size limit of the stream's archive") is { } s)
+            {
+                if (s <= 0)
+                {
+                    diag.Error(sizeArg.Location, $"'dvr' size limit must be larger than zero, got '{sizeArg.Value}'");
+                    ok = false;
+                }
+                else size = s;
+            }
+            else ok = false;
+        }
+        foreach (var extra in positional.Skip(3))
+        {
+            diag.Error(extra.Location, $"'dvr' takes at most a folder, a depth and a size ({Usage}); unexpected '{extra.Value}'");
+            ok = false;
+        }
+        if (!ok) return null;
+        var root = Path.GetFullPath(Path.Combine(context.ConfigDirectory, pathText));
+        return new DvrOptions(root, depth!.Value, size);
+    }
+
+    /// <summary>A warning (not an error: storage may be mounted later) when the folder cannot be written now.</summary>
+    public void CheckWritable(StreamFeatureContext context)
+    {
+        var existing = Root;
+        while (!Directory.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (parent is null || parent == existing) return;
+            existing = parent;
+        }
+        try
+        {
+            var probe = Path.Combine(existing, $".sluice-dvr-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Diagnostics.Warning(context.Directive.Arguments[0].Location,
+                $"'dvr' folder {Root} cannot be written now ({existing}: {e.Message}); recording will fail until it can");
+        }
+    }
+}
