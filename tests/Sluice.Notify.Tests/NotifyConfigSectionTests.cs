@@ -38,7 +38,7 @@ public class NotifyConfigSectionTests
         Assert.Single(b.Except);
         Assert.Equal(EventLevel.Notice, b.Verbose);
         Assert.False(b.Buffer);
-        Assert.Equal("s3cret", b.SignKey);
+        Assert.Equal(["s3cret"], b.SignKeys);
         Assert.Equal(1000, b.ResendLimit);
         Assert.Equal(TimeSpan.FromSeconds(10), b.ResendTimeout);
         Assert.StartsWith("notify no_video { only event=stream_stopped,source_lost; sink collect://no_video;", b.Text);
@@ -125,7 +125,7 @@ public class NotifyConfigSectionTests
     {
         var (options, diag) = Conf.Bind("notify h { sink collect://h; sign_key sk1first sk2second; }", _contributions);
         var error = Assert.Single(diag.Errors);
-        Assert.Equal("test.conf:1:30: 'sign_key' expects 1 argument: sign_key KEY", error);
+        Assert.Equal("test.conf:1:30: 'sign_key' expects 1 argument: sign_key KEY (one line per key)", error);
         Assert.Empty(options.Blocks);
         Assert.Contains(Conf.Bind("notify h { sink collect://h; sign_key; }", _contributions).Diagnostics.Errors,
             e => e.Contains("'sign_key' expects 1 argument"));
