@@ -36,6 +36,7 @@ internal sealed partial class NotifyBlock
                 var wait = TimeSpan.FromMilliseconds(at - _time.GetUtcNow().ToUnixTimeMilliseconds());
                 if (wait > TimeSpan.Zero)
                 {
+                    if (_closed && IsSpooled) return; // what is held stays on disk for the next start
                     await WaitForChangeAsync(wait);
                     continue; // re-check pending setup changes before retrying
                 }
@@ -72,6 +73,7 @@ internal sealed partial class NotifyBlock
                 Interlocked.Add(ref _dropped, dropped);
                 if (!_backlog.KeepsFailed) Interlocked.Exchange(ref _inFlightOldestUtcMs, 0);
                 Failed(failure, setup, batch.Count, dropped);
+                Interlocked.Increment(ref _failedBatches);
             }
             _delivering = false;
         }
@@ -163,8 +165,7 @@ internal sealed partial class NotifyBlock
                 : e is OperationCanceledException && !_abort.IsCancellationRequested
                     ? $"delivery timed out after {timeout.TotalSeconds:0.###} s"
                     : e.Message;
-            Interlocked.Increment(ref _failedBatches);
-            _lastError = message;
+            _lastError = message; // counted by the caller once it recorded what follows (stats read the count last)
             Interlocked.Exchange(ref _lastErrorUtcMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
             return e is SinkDeliveryException d ? new Failure(message, d.RetryAfter, d.Gone) : new Failure(message, null, false);
         }
@@ -196,7 +197,11 @@ internal sealed partial class NotifyBlock
         {
             var (dropped, flush) = memory.Resize(next.Options.ResendLimit);
             Interlocked.Add(ref _dropped, dropped);
-            if (flush.Length > 0 && await TryDeliverAsync(flush, next) is not null) Interlocked.Add(ref _dropped, flush.Length);
+            if (flush.Length > 0 && await TryDeliverAsync(flush, next) is not null)
+            {
+                Interlocked.Add(ref _dropped, flush.Length);
+                Interlocked.Increment(ref _failedBatches);
+            }
         }
         if (!ReferenceEquals(old.Sink, next.Sink)) await DisposeSinkAsync(old);
     }

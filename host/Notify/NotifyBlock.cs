@@ -130,6 +130,7 @@ internal sealed partial class NotifyBlock
         _closed = true;
         var deadline = Task.Delay(drainTimeout, _time);
         _queue.Complete();
+        Wake(); // out of a retry wait or a disabled wait: a spooled or disabled block stops at once
         if (await Task.WhenAny(_loop, deadline) != _loop) _abort.Cancel();
         try { await _loop; } catch (Exception e) { _logger.LogError(e, "notify {Block}: delivery loop failed", Name); }
         if (_backlog is SpoolBacklog spool)
