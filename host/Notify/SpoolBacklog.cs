@@ -90,7 +90,7 @@ internal sealed class SpoolBacklog : Backlog
                 }
                 if (taken.Count == 0)
                 {
-                    while (taken.Count < 65536 && _queue.TryRead(out var e)) taken.Add((_log.Append(e), e));
+                    while (taken.Count < 65536 && _log.HasRoomInCommit && _queue.TryRead(out var e)) taken.Add((_log.Append(e), e));
                 }
                 if (taken.Count == 0 && !_log.AckPending)
                 {

@@ -139,4 +139,27 @@ public sealed class SpoolTests : IDisposable
         await Conf.WaitUntil(() => up.Stats("a").Spooled == 0, what: "the spool acknowledged");
         Assert.Equal(0, up.Stats("a").Dropped);
     }
+
+    [Fact]
+    public async Task A_full_spool_drops_the_oldest_counts_them_and_says_so_with_an_event_of_its_own()
+    {
+        await using var f = new RouterFixture(new NotifyRouterSettings { ServerName = "s" });
+        f.Factory.Hooks["collect://a"] = (_, _) => throw new SinkDeliveryException("503 Service Unavailable");
+        await f.Apply($$"""
+            notify a { sink collect://a; spool {{_dir.Path}} 1M; resend_notifications_timeout 1; only event=stream_started; }
+            notify ops { sink collect://ops; only event=notify_spool_full; }
+            """);
+        var pad = new string('x', 1000);
+        for (var i = 0; i < 3000; i++) f.Router.Emit(new EventDraft("stream_started") { Media = "m", Fields = [new("n", i), new("pad", pad)] });
+
+        var full = (await f.Factory.Sink("collect://ops").WaitForAsync(1))[0];
+        Assert.Equal("a", full["block"].AsString);
+        Assert.True(full["dropped"].AsInteger > 0);
+        Assert.Equal(1L << 20, full["limit_bytes"].AsInteger);
+        await Conf.WaitUntil(() => f.Stats("a") is { Spooled: var kept, Dropped: var dropped } && kept + dropped == 3000, what: "every event kept or counted");
+        var s = f.Stats("a");
+        Assert.True(s.Dropped >= full["dropped"].AsInteger);
+        Assert.True(s.SpoolBytes <= 1L << 20, $"{s.SpoolBytes} bytes");
+        Assert.Contains("\"dropped\":" + s.Dropped, NotifyApi.ToJson(f.Router.Stats()).Replace(" ", ""));
+    }
 }

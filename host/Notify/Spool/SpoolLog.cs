@@ -188,6 +188,12 @@ internal sealed class SpoolLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writer only: true while the next commit still fits in one segment. A writer stops appending there, so
+    /// that segments stay near their size and the size bound can drop the oldest without dropping a huge one.
+    /// </summary>
+    public bool HasRoomInCommit => _pending.WrittenCount < _segmentBytes;
+
     /// <summary>Writer only: adds an event to the next commit; returns its sequence.</summary>
     public long Append(SluiceEvent evt)
     {
