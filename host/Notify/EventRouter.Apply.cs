@@ -5,18 +5,45 @@ using Sluice.Host.Notify.Spool;
 
 namespace Sluice.Host.Notify;
 
-/// <summary>What <see cref="EventRouter.Prepare"/> built for a configuration: applied by <see cref="EventRouter.CommitAsync"/> or thrown away by <see cref="EventRouter.DiscardAsync"/>.</summary>
+/// <summary>
+/// What <see cref="EventRouter.PrepareAsync"/> built for a configuration: applied once by <see cref="EventRouter.CommitAsync"/>
+/// or thrown away by <see cref="DiscardAsync"/> (its new sinks and spools disposed).
+/// </summary>
 internal sealed class NotifyChange
 {
+    private int _done;
+
     internal enum Kind { Keep, Reconfigure, Create, Replace, Failed }
 
     internal sealed record Planned(NotifyBlockOptions Options, Kind What, BlockSetup? Setup = null, SpoolLog? Spool = null);
 
-    internal NotifyChange(long generation, IReadOnlyList<Planned> blocks, IReadOnlyList<string> errors)
+    internal NotifyChange(long generation, IReadOnlyList<Planned> blocks, IReadOnlyList<string> errors, ILogger logger)
     {
         Generation = generation;
         Blocks = blocks;
         Errors = errors;
+        _logger = logger;
+    }
+
+    private readonly ILogger _logger;
+
+    /// <summary>Marks the change used; false when it was committed or discarded already.</summary>
+    internal bool Take() => Interlocked.Exchange(ref _done, 1) == 0;
+
+    /// <summary>Disposes what the change built (the running blocks never saw it); nothing once committed.</summary>
+    public ValueTask DiscardAsync() => Take() ? DisposeBuiltAsync() : ValueTask.CompletedTask;
+
+    internal async ValueTask DisposeBuiltAsync()
+    {
+        foreach (var p in Blocks)
+        {
+            if (p.Setup is { } s && p.What != Kind.Keep)
+            {
+                try { await s.Sink.DisposeAsync(); }
+                catch (Exception e) { _logger.LogWarning(e, "notify {Block}: disposing an unused sink failed", p.Options.Name); }
+            }
+            p.Spool?.Dispose();
+        }
     }
 
     internal long Generation { get; }
@@ -35,7 +62,7 @@ internal sealed partial class EventRouter
         new(ApplyAsync(configuration.Get<NotifyOptions>() ?? NotifyOptions.Empty, configuration.Directory, cancellationToken));
 
     /// <summary>
-    /// <see cref="Prepare"/> then <see cref="CommitAsync"/>: a block whose new sink or spool cannot be made is
+    /// <see cref="PrepareAsync"/> then <see cref="CommitAsync"/>: a block whose new sink or spool cannot be made is
     /// logged and keeps its previous setup (a new one is not started); every other block changes.
     /// </summary>
     public async Task ApplyAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
@@ -52,11 +79,12 @@ internal sealed partial class EventRouter
 
     /// <summary>
     /// Builds every new runtime object the configuration needs (sinks of new or changed blocks, spools of new
-    /// ones) without changing what runs. Check <see cref="NotifyChange.Errors"/>, then commit or discard.
+    /// ones) without changing what runs. Check <see cref="NotifyChange.Errors"/>, then commit or discard;
+    /// prepare and commit are called one configuration at a time.
     /// </summary>
-    public NotifyChange Prepare(NotifyOptions options, string? configDirectory = null)
+    public async Task<NotifyChange> PrepareAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
     {
-        _applyLock.Wait();
+        await _applyLock.WaitAsync(cancellationToken);
         try { return PrepareLocked(options, configDirectory); }
         finally { _applyLock.Release(); }
     }
@@ -67,20 +95,6 @@ internal sealed partial class EventRouter
         await _applyLock.WaitAsync(cancellationToken);
         try { await CommitLocked(change); }
         finally { _applyLock.Release(); }
-    }
-
-    /// <summary>Disposes what <see cref="Prepare"/> built (the running blocks never saw it).</summary>
-    public async ValueTask DiscardAsync(NotifyChange change)
-    {
-        foreach (var p in change.Blocks)
-        {
-            if (p.Setup is { } s && p.What != NotifyChange.Kind.Keep)
-            {
-                try { await s.Sink.DisposeAsync(); }
-                catch (Exception e) { _logger.LogWarning(e, "notify {Block}: disposing an unused sink failed", p.Options.Name); }
-            }
-            p.Spool?.Dispose();
-        }
     }
 
     private NotifyChange PrepareLocked(NotifyOptions options, string? configDirectory)
@@ -122,13 +136,17 @@ internal sealed partial class EventRouter
             var kind = existing is null ? NotifyChange.Kind.Create : sameSpool ? NotifyChange.Kind.Reconfigure : NotifyChange.Kind.Replace;
             planned.Add(new(o, kind, setup, spool));
         }
-        return new NotifyChange(_generation, planned, errors);
+        return new NotifyChange(_generation, planned, errors, _logger);
     }
 
     private async Task CommitLocked(NotifyChange change)
     {
+        if (!change.Take()) throw new InvalidOperationException("a notify change is committed once");
         if (change.Generation != _generation)
+        {
+            await change.DisposeBuiltAsync();
             throw new InvalidOperationException("the notify configuration changed since this change was prepared");
+        }
         _generation++;
         var next = new Dictionary<string, (NotifyBlock Block, Route Route)>(StringComparer.Ordinal);
         var stopping = new List<NotifyBlock>();
@@ -185,7 +203,7 @@ internal sealed partial class EventRouter
         }
         catch (Exception e)
         {
-            return (null, $"notify {o.Name}: creating sink '{SecretText.Redact(o.Sink)}' failed: {e.GetType().Name}: {e.Message}");
+            return (null, $"notify {o.Name}: creating sink '{SecretText.Redact(o.Sink)}' failed: {e.GetType().Name}: {SecretText.Redact(e.Message)}");
         }
     }
 }

@@ -12,7 +12,7 @@ namespace Sluice.Host.Notify;
 /// on the draft (nothing is allocated when no block wants the event), builds the event once on a
 /// hit and writes it to each block that wants it, under one emit lock: a handful of plain stores per
 /// block (see <see cref="BlockQueue"/>), one fence, and the same order of events in every block.
-/// Applies configurations as a diff by block name, in two steps: <see cref="Prepare"/> builds what is
+/// Applies configurations as a diff by block name, in two steps: <see cref="PrepareAsync"/> builds what is
 /// new (sinks, spools) without touching what runs, <see cref="CommitAsync"/> switches to it.
 /// </summary>
 internal sealed partial class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
