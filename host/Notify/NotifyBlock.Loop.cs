@@ -97,7 +97,7 @@ internal sealed partial class NotifyBlock
             _disabledReason = failure.Message;
             Interlocked.Exchange(ref _retryingSinceMs, 0);
             _logger.LogError("notify {Block}: the receiver answered that it is gone ({Error}); the block is disabled until the next reload", Name, failure.Message);
-            _events?.Emit(new EventDraft("notify_disabled") { Fields = [new("block", Name), new("reason", failure.Message)] });
+            _events?.NotifyDisabled(Name, failure.Message);
             return;
         }
         var outcome = _backlog.KeepsFailed ? "kept for resend" : "dropped";
@@ -218,10 +218,7 @@ internal sealed partial class NotifyBlock
         _spoolDropsReported = dropped;
         _spoolReportedAtMs = now;
         _logger.LogWarning("notify {Block}: spool {Folder} is full ({Max} bytes): {Count} oldest events dropped", Name, spool.Folder, spool.MaxBytes, n);
-        _events?.Emit(new EventDraft("notify_spool_full")
-        {
-            Fields = [new("block", Name), new("dropped", n), new("spool_bytes", spool.Bytes), new("limit_bytes", spool.MaxBytes)],
-        });
+        _events?.NotifySpoolFull(Name, n, spool.Bytes, spool.MaxBytes);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "notify {Block}: delivery of {Count} events failed ({Error}), {Outcome}")]
