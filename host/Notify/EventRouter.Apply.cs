@@ -203,7 +203,7 @@ internal sealed partial class EventRouter
         }
         catch (Exception e)
         {
-            return (null, $"notify {o.Name}: creating sink '{SecretText.Redact(o.Sink)}' failed: {e.GetType().Name}: {SecretText.Redact(e.Message)}");
+            return (null, $"notify {o.Name}: creating sink '{SecretText.Redact(o.Sink)}' failed: {SecretText.Redact(e.Message)}");
         }
     }
 }
