@@ -24,7 +24,7 @@ public interface IEventSinkFactory
     /// <summary>
     /// The longest one delivery to this block's sink may take (the sink's own timeouts plus room to
     /// report them). Past it the router cancels the delivery and counts it failed; a sink that still
-    /// has not returned a second later is abandoned, disposed and replaced by a new one.
+    /// has not returned a second later is abandoned (disposed once that call returns) and replaced by a new one.
     /// </summary>
     TimeSpan DeliveryTimeout(SinkContext context) => SinkDefaults.DeliveryTimeout;
 }

@@ -18,6 +18,13 @@ if (args is ["notify-bench", ..])
     return 0;
 }
 
+// `spool-bench N FOLDER`: one block without and with a durable spool in FOLDER (sustained events/s, durable accept latency).
+if (args is ["spool-bench", ..])
+{
+    await SpoolBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), "sluice-spool-bench"));
+    return 0;
+}
+
 // `cpu N`: the micro benchmarks timed by CPU time (robust on a loaded machine).
 if (args is ["cpu", ..])
 {

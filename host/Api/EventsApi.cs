@@ -22,7 +22,9 @@ internal static class EventsApi
             if (body is null) return Results.Json(new { error = $"request body exceeds {MaxBodyBytes} bytes" }, statusCode: 413);
             var events = InjectedEventParser.TryParse(body.Value.Span, target.ServerName, out var error);
             if (events is null) return Results.Json(new { error }, statusCode: 400);
-            foreach (var e in events) target.Emit(e);
+            // With spooled blocks the answer waits until the events are on disk (group commit: milliseconds).
+            if (await target.EmitDurablyAsync(events, target.DurableTimeout, http.RequestAborted) is { } notDurable)
+                return Results.Json(new { error = notDurable }, statusCode: 503);
             return Results.Json(new { accepted = events.Count }, statusCode: 202);
         });
 

@@ -98,6 +98,8 @@ internal static class EventCatalog
         new(EventNames.LongGc, Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes, kind"),
         new("long_schedule_pid", Warning, SystemOverloaded, "Erlang system monitor: a process ran too long without yielding. Its .NET counterpart is threadpool_starvation.", Both),
         new("long_schedule_port", Warning, SystemOverloaded, "Erlang system monitor: a port ran too long. Kept for filters; Sluice never emits it.", Both),
+        new(EventNames.NotifyDisabled, Error, null, "A notify block was disabled until the next reload: its receiver answered 410 Gone.", Sluice, Fields: "block, reason"),
+        new(EventNames.NotifySpoolFull, Error, null, "A notify block's spool reached its SIZE: its oldest events were dropped (reported at most every 10 s).", Sluice, Fields: "block, dropped, spool_bytes, limit_bytes"),
         new(EventNames.ThreadpoolStarvation, Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),
     ];
 

@@ -37,4 +37,6 @@ internal static class EventNames
     public const string MemoryUsage = "memory_usage";
     public const string LongGc = "long_gc";
     public const string ThreadpoolStarvation = "threadpool_starvation";
+    public const string NotifyDisabled = "notify_disabled";
+    public const string NotifySpoolFull = "notify_spool_full";
 }

@@ -68,7 +68,7 @@ internal static class SluiceCoreServices
             sp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<ConfigurationCoordinator>(),
             sp.GetRequiredService<PluginContributions>()));
 
-        services.AddSingleton(sp => new EventRouter(options.Notify with { ConfigDirectory = source.Directory },
+        services.AddSingleton(sp => new EventRouter(options.Notify with { ConfigDirectory = source.Directory, Time = sp.GetRequiredService<TimeProvider>() },
             sp.GetRequiredService<IPluginContributions>(), sp.GetRequiredService<ILoggerFactory>(), sp));
         services.AddSingleton<IEventEmitter>(sp => sp.GetRequiredService<EventRouter>());
         services.AddSingleton(sp => new StreamRegistry(sp.GetRequiredService<IEventEmitter>(), sp.GetRequiredService<IPluginContributions>(),

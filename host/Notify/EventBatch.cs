@@ -13,6 +13,9 @@ internal sealed class EventBatch(int capacity) : IReadOnlyList<SluiceEvent>
 
     public int Count { get; private set; }
 
+    /// <summary>How many more events fit.</summary>
+    public int Room => _items.Length - Count;
+
     public SluiceEvent this[int index] =>
         (uint)index < (uint)Count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index));
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
-using Sluice.Abstractions.Sinks;
 using Sluice.Host.Events;
 using Sluice.Host.Plugins;
 
@@ -11,19 +10,24 @@ namespace Sluice.Host.Notify;
 /// <summary>
 /// The host's <see cref="IEventEmitter"/>: runs every notify block's filter in the emitter's thread
 /// on the draft (nothing is allocated when no block wants the event), builds the event once on a
-/// hit and queues it to each block that wants it. Applies configurations as a diff by block name.
+/// hit and writes it to each block that wants it, under one emit lock: a handful of plain stores per
+/// block (see <see cref="BlockQueue"/>), one fence, and the same order of events in every block.
+/// Applies configurations as a diff by block name, in two steps: <see cref="PrepareAsync"/> builds what is
+/// new (sinks, spools) without touching what runs, <see cref="CommitAsync"/> switches to it.
 /// </summary>
-internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
+internal sealed partial class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
 {
     private readonly NotifyRouterSettings _settings;
     private readonly IPluginContributions _contributions;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
     private readonly ILogger _logger;
+    private readonly Lock _emitLock = new();
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly Dictionary<string, (NotifyBlock Block, Route Route)> _blocks = new(StringComparer.Ordinal);
     private volatile RouteTable _table = RouteTable.Empty;
     private volatile string _server;
+    private long _generation;
 
     public EventRouter(NotifyRouterSettings settings, IPluginContributions contributions,
         ILoggerFactory? loggerFactory = null, IServiceProvider? services = null)
@@ -38,6 +42,12 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
 
     /// <summary>The <c>server</c> field of emitted events (the configured hostname).</summary>
     public string ServerName { get => _server; set => _server = value; }
+
+    /// <summary>The router's clock: event times, delivery deadlines, retry waits.</summary>
+    public TimeProvider Time => _settings.Time;
+
+    /// <summary>How long an injection waits for spooled blocks to make its events durable.</summary>
+    public TimeSpan DurableTimeout => _settings.DurableTimeout;
 
     internal sealed record Route(CompiledFilter Filter, NotifyBlock Block);
 
@@ -54,164 +64,104 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
         }
     }
 
-    public void Emit(SluiceEvent evt)
-    {
-        var view = new EventView(evt);
-        foreach (var r in _table.For(evt.Name).Routes)
-        {
-            if (r.Filter.Passes(view)) r.Block.Enqueue(evt);
-        }
-    }
+    public void Emit(SluiceEvent evt) => RouteEvent(evt, null);
 
     private void RouteDraft(in EventDraft draft, EventDefinition? definition, Route[] routes)
     {
         var server = _server;
         var view = new EventView(draft, server, definition);
         SluiceEvent? evt = null;
-        foreach (var r in routes)
+        Span<int> hits = routes.Length <= 64 ? stackalloc int[routes.Length] : new int[routes.Length];
+        var n = 0;
+        for (var i = 0; i < routes.Length; i++)
         {
+            var r = routes[i];
             if (r.Filter.NeedsBuiltEvent)
             {
                 evt ??= Build(draft, definition, server);
                 if (!r.Filter.Passes(evt)) continue;
             }
             else if (!r.Filter.Passes(view)) continue;
-            evt ??= Build(draft, definition, server);
-            r.Block.Enqueue(evt);
+            hits[n++] = i;
         }
+        if (n == 0) return;
+        Publish(evt ?? Build(draft, definition, server), routes, hits[..n], null);
     }
 
-    private static SluiceEvent Build(in EventDraft draft, EventDefinition? definition, string server) =>
-        new(draft.Name, EventIds.Next(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), server,
+    /// <summary>Filters an existing event and publishes it; <paramref name="tracked"/> collects spooled blocks' positions.</summary>
+    private void RouteEvent(SluiceEvent evt, DurableEmit? tracked)
+    {
+        var routes = _table.For(evt.Name).Routes;
+        var view = new EventView(evt);
+        Span<int> hits = routes.Length <= 64 ? stackalloc int[routes.Length] : new int[routes.Length];
+        var n = 0;
+        for (var i = 0; i < routes.Length; i++)
+        {
+            if (routes[i].Filter.Passes(view)) hits[n++] = i;
+        }
+        if (n > 0) Publish(evt, routes, hits[..n], tracked);
+    }
+
+    private void Publish(SluiceEvent evt, Route[] routes, ReadOnlySpan<int> hits, DurableEmit? tracked)
+    {
+        using (_emitLock.EnterScope())
+        {
+            foreach (var i in hits)
+            {
+                var block = routes[i].Block;
+                var position = block.Accept(evt);
+                if (tracked is not null && block.IsSpooled) tracked.Note(block, position);
+            }
+        }
+        // The queue stores must be visible before the parked flags are read (a loop sets its flag, then looks
+        // at its queue): one full fence for all blocks, then only parked loops are woken.
+        Interlocked.MemoryBarrier();
+        foreach (var i in hits) routes[i].Block.WakeIfParked();
+    }
+
+    private SluiceEvent Build(in EventDraft draft, EventDefinition? definition, string server) =>
+        new(draft.Name, EventIds.Next(), _settings.Time.GetUtcNow().ToUnixTimeMilliseconds(), server,
             draft.Level ?? definition?.Level ?? EventLevel.Info, draft.Media, draft.Group ?? definition?.Group,
             draft.Fields.IsEmpty ? null : draft.Fields.ToArray());
 
-    public ValueTask ApplyAsync(SluiceConfiguration configuration, CancellationToken cancellationToken) =>
-        new(ApplyAsync(configuration.Get<NotifyOptions>() ?? NotifyOptions.Empty, configuration.Directory, cancellationToken));
-
     /// <summary>
-    /// Applies notify blocks as a diff by name: an unchanged block keeps running (with a new sink if the
-    /// plugin that made its sink is gone), a changed one switches to its new setup after the batch in
-    /// flight and keeps its queue, a removed one drains within <see cref="NotifyRouterSettings.DrainTimeout"/>.
-    /// A block whose sink cannot be created is left out (a new one) or keeps what it had (a changed one).
+    /// Routes injected events and waits until every spooled block that accepted one has it on disk
+    /// (<c>POST /api/v1/events</c> answers 202 only then). Null when they are durable (or no spooled block
+    /// wanted them); otherwise why not: a spooled block's queue was full, or the spool could not write in time.
     /// </summary>
-    public async Task ApplyAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
+    public async Task<string?> EmitDurablyAsync(IReadOnlyList<SluiceEvent> events, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var change = await PrepareAsync(options, configDirectory, cancellationToken);
-        await CommitAsync(change, CancellationToken.None);
-    }
-
-    /// <summary>
-    /// The first half of an apply: creates the sink of every block that needs a new one (a new block, a changed
-    /// one, one whose sink type was replaced), touching nothing that runs. The caller commits the result with
-    /// <see cref="CommitAsync"/> or discards it (<see cref="NotifyChange.DiscardAsync"/>); prepare and commit
-    /// are called one configuration at a time.
-    /// </summary>
-    public async Task<NotifyChange> PrepareAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
-    {
-        await _applyLock.WaitAsync(cancellationToken);
-        try
+        var tracked = new DurableEmit();
+        foreach (var e in events) RouteEvent(e, tracked);
+        if (tracked.Refused is { } refused) return $"notify {refused}: the spool's queue is full (the disk does not keep up)";
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        foreach (var (block, position) in tracked.Positions)
         {
-            var factories = _contributions.All<IEventSinkFactory>();
-            var setups = new Dictionary<string, BlockSetup>(StringComparer.Ordinal);
-            var errors = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var o in options.Blocks)
+            try { await block.WhenDurableAsync(position, cts.Token); }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                if (!seen.Add(o.Name)) continue;
-                if (_blocks.TryGetValue(o.Name, out var existing) && !NeedsNewSink(existing.Block.Configured, o, factories)) continue;
-                if (NewSetup(o, factories, configDirectory, out var error) is { } setup) setups[o.Name] = setup;
-                else errors.Add($"notify {o.Name}: {error}");
+                return $"notify {block.Name}: the events were not written to the spool within {timeout.TotalSeconds:0.###} s";
             }
-            return new NotifyChange(options, setups, errors);
+            catch (IOException e) { return e.Message; }
         }
-        finally { _applyLock.Release(); }
+        return null;
     }
 
-    /// <summary>The second half: switches the blocks to what <paramref name="change"/> prepared (see <see cref="ApplyAsync(NotifyOptions, string?, CancellationToken)"/>).</summary>
-    public async Task CommitAsync(NotifyChange change, CancellationToken cancellationToken = default)
+    /// <summary>Per spooled block, the queue position of the last event an injection put there.</summary>
+    private sealed class DurableEmit
     {
-        await _applyLock.WaitAsync(cancellationToken);
-        try
+        public readonly Dictionary<NotifyBlock, long> Positions = [];
+        public string? Refused;
+
+        public void Note(NotifyBlock block, long position)
         {
-            var options = change.Take();
-            var next = new Dictionary<string, (NotifyBlock, Route)>(StringComparer.Ordinal);
-            foreach (var o in options.Blocks)
-            {
-                if (next.ContainsKey(o.Name)) continue;
-                var setup = change.Setups.GetValueOrDefault(o.Name);
-                var entry = _blocks.TryGetValue(o.Name, out var existing) ? Update(existing, o, setup) : Create(o, setup);
-                if (entry is { } e) next[o.Name] = e;
-            }
-            var removed = _blocks.Where(b => !next.ContainsKey(b.Key)).Select(b => b.Value.Block).ToArray();
-            _table = new RouteTable(options.Blocks.Where(b => next.ContainsKey(b.Name)).Select(b => next[b.Name].Item2).Distinct().ToArray());
-            _blocks.Clear();
-            foreach (var (name, e) in next) _blocks[name] = e;
-            await Task.WhenAll(removed.Select(b => b.StopAsync(_settings.DrainTimeout)));
-        }
-        finally { _applyLock.Release(); }
-    }
-
-    private bool NeedsNewSink(BlockSetup current, NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories)
-    {
-        if (current.Options.Text != o.Text) return true;
-        if (factories.Contains(current.Factory)) return false;
-        _logger.LogInformation("notify {Block}: sink type {Type} was replaced, switching to a new sink", o.Name, current.Factory.Name);
-        return true;
-    }
-
-    private (NotifyBlock, Route)? Create(NotifyBlockOptions o, BlockSetup? setup)
-    {
-        if (setup is null) return null;
-        var block = new NotifyBlock(setup, _settings, _logger);
-        block.Start();
-        return (block, new Route(CompiledFilter.Compile(o), block));
-    }
-
-    /// <summary>No new setup: the block is unchanged, or its new sink could not be created (it keeps what works).</summary>
-    private static (NotifyBlock, Route)? Update((NotifyBlock Block, Route Route) existing, NotifyBlockOptions o, BlockSetup? setup)
-    {
-        if (setup is null) return existing;
-        var (block, route) = existing;
-        var sameText = block.Configured.Options.Text == o.Text;
-        block.Reconfigure(setup);
-        return (block, sameText ? route : new Route(CompiledFilter.Compile(o), block));
-    }
-
-    private BlockSetup? NewSetup(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory, out string? error)
-    {
-        error = null;
-        var factory = SinkFactories.Claiming(factories, o.Sink);
-        if (factory is null)
-        {
-            error = $"no sink type handles '{SecretText.Redact(o.Sink)}' (sink types: {SinkFactories.Describe(factories)})";
-            _logger.LogError("notify {Block}: {Error}", o.Name, error);
-            return null;
-        }
-        try
-        {
-            var problems = new DiagnosticList();
-            var context = o.SinkContext(configDirectory ?? _settings.ConfigDirectory, _server,
-                _loggerFactory.CreateLogger("Sluice.Notify." + o.Name), _services, problems);
-            var sink = factory.Create(context);
-            if (problems.HasErrors)
-            {
-                _ = sink.DisposeAsync().AsTask();
-                error = $"creating sink '{SecretText.Redact(o.Sink)}' failed: {string.Join("; ", problems.Errors.Select(e => e.Message))}";
-                _logger.LogError("notify {Block}: {Error}", o.Name, error);
-                return null;
-            }
-            return new BlockSetup(o, sink, factory, factory.DeliveryTimeout(context));
-        }
-        catch (Exception e)
-        {
-            error = $"creating sink '{SecretText.Redact(o.Sink)}' failed: {SecretText.Redact(e.Message)}";
-            _logger.LogError(e, "notify {Block}: creating sink '{Sink}' failed", o.Name, SecretText.Redact(o.Sink));
-            return null;
+            if (position == 0) Refused ??= block.Name;
+            else Positions[block] = position;
         }
     }
 
-    /// <summary>True when no block has anything queued, held for resend or in delivery.</summary>
+    /// <summary>True when no block has anything queued, held for resend, spooled or in delivery.</summary>
     public bool IsIdle => _table.Routes.All(r => r.Block.Idle);
 
     /// <summary>Every block's counters, in configuration order.</summary>
@@ -234,33 +184,5 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
     {
         public static readonly EmptyServices Instance = new();
         public object? GetService(Type serviceType) => null;
-    }
-}
-
-/// <summary>
-/// What <see cref="EventRouter.PrepareAsync"/> built: the new sinks by block name, and the blocks whose sink could
-/// not be created. Committed once, or discarded (its sinks disposed).
-/// </summary>
-internal sealed class NotifyChange(NotifyOptions options, IReadOnlyDictionary<string, BlockSetup> setups, IReadOnlyList<string> errors)
-{
-    private int _taken;
-
-    public IReadOnlyDictionary<string, BlockSetup> Setups { get; } = setups;
-
-    /// <summary>One line per block whose sink could not be created.</summary>
-    public IReadOnlyList<string> Errors { get; } = errors;
-
-    internal NotifyOptions Take() =>
-        Interlocked.Exchange(ref _taken, 1) == 0 ? options : throw new InvalidOperationException("a notify change is committed once");
-
-    /// <summary>Disposes the sinks built for a change that is not committed.</summary>
-    public async ValueTask DiscardAsync()
-    {
-        if (Interlocked.Exchange(ref _taken, 1) != 0) return;
-        foreach (var setup in Setups.Values)
-        {
-            try { await setup.Sink.DisposeAsync(); }
-            catch (Exception e) when (e is not OutOfMemoryException) { }
-        }
     }
 }

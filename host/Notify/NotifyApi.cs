@@ -18,6 +18,11 @@ internal static class NotifyApi
             return Results.Text(ToJson(target.Stats()), "application/json");
         });
 
+    private static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? time)
+    {
+        if (time is { } t) w.WriteNumber(name, t.ToUnixTimeMilliseconds()); else w.WriteNull(name);
+    }
+
     public static string ToJson(IReadOnlyList<NotifyBlockStats> stats)
     {
         using var stream = new MemoryStream();
@@ -39,6 +44,23 @@ internal static class NotifyApi
                 w.WriteNumber("in_resend_buffer", s.InResendBuffer);
                 if (s.LastError is null) w.WriteNull("last_error"); else w.WriteString("last_error", SecretText.Redact(s.LastError));
                 if (s.LastErrorTime is { } t) w.WriteNumber("last_error_utc_ms", t.ToUnixTimeMilliseconds()); else w.WriteNull("last_error_utc_ms");
+                w.WriteString("state", s.State switch { BlockState.Retrying => "retrying", BlockState.Disabled => "disabled", _ => "healthy" });
+                WriteTime(w, "retrying_since_utc_ms", s.RetryingSince);
+                WriteTime(w, "next_retry_utc_ms", s.NextRetry);
+                if (s.DisabledReason is null) w.WriteNull("disabled_reason"); else w.WriteString("disabled_reason", SecretText.Redact(s.DisabledReason));
+                if (s.OldestPendingAge is { } age) w.WriteNumber("oldest_pending_age_ms", (long)age.TotalMilliseconds); else w.WriteNull("oldest_pending_age_ms");
+                if (s.SpoolBytes is { } bytes)
+                {
+                    w.WriteString("spool", s.SpoolFolder);
+                    w.WriteNumber("spool_bytes", bytes);
+                    w.WriteNumber("spooled", s.Spooled ?? 0);
+                }
+                else
+                {
+                    w.WriteNull("spool");
+                    w.WriteNull("spool_bytes");
+                    w.WriteNull("spooled");
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
+using Sluice.Host.Configuration;
+using Sluice.Host.Events;
 
 namespace Sluice.Host.Notify;
 
@@ -11,14 +13,16 @@ namespace Sluice.Host.Notify;
 /// </summary>
 internal sealed class NotifyConfigSection : IConfigSection
 {
+    /// <summary>The router's own options; a block option one edit away from one of them is warned about.</summary>
     private static readonly string[] Known =
         ["sink", "url", "only", "except", "verbose", "level", "buffer", "sign_key",
-         "resend_notifications_limit", "resend_notifications_timeout"];
+         "resend_notifications_limit", "resend_notifications_timeout", "spool"];
 
     public IReadOnlyList<DirectiveSpec> Directives { get; } =
     [
         new("notify", "notify NAME { sink SPEC; only key=value ...; except key=value ...; verbose LEVEL; ... }", 1, 1, BlockUse.Required),
         new("event_sink", "event_sink NAME { url SPEC; only key=value ...; level LEVEL; ... }", 1, 1, BlockUse.Required),
+        new("spool", "spool PATH [SIZE]; (a durable spool for every notify block)", 1, 2) { Repeatable = false },
     ];
 
     public object Bind(IReadOnlyList<ConfigDirective> directives, ConfigBindContext context)
@@ -27,10 +31,11 @@ internal sealed class NotifyConfigSection : IConfigSection
         var factories = SinkFactories.From(context.Services);
         var blocks = new List<NotifyBlockOptions>();
         var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var global = directives.LastOrDefault(d => d.Name == "spool") is { } top ? Spool(top, diag, context.ConfigDirectory) : null;
         foreach (var d in directives)
         {
             if (d.Name is not ("notify" or "event_sink")) continue;
-            var block = BindBlock(d, context, factories);
+            var block = BindBlock(d, context, factories, global);
             if (block is null) continue;
             if (seen.TryGetValue(block.Name, out var first))
             {
@@ -43,7 +48,8 @@ internal sealed class NotifyConfigSection : IConfigSection
         return new NotifyOptions(blocks);
     }
 
-    private static NotifyBlockOptions? BindBlock(ConfigDirective d, ConfigBindContext context, IReadOnlyList<IEventSinkFactory> factories)
+    private static NotifyBlockOptions? BindBlock(ConfigDirective d, ConfigBindContext context, IReadOnlyList<IEventSinkFactory> factories,
+        SpoolPlace? global)
     {
         var diag = context.Diagnostics;
         if (d.Arguments.Count != 1 || d.Arguments[0].IsKeyValue)
@@ -59,7 +65,9 @@ internal sealed class NotifyConfigSection : IConfigSection
         var options = new List<ConfigDirective>();
         EventLevel? verbose = null;
         bool buffer = true;
-        string? signKey = null;
+        var signKeys = new List<string>();
+        SpoolPlace? spool = global;
+        ConfigDirective? resendLimitLine = null;
         int? resendLimit = null;
         var resendTimeout = TimeSpan.FromSeconds(10);
         var ok = true;
@@ -96,10 +104,16 @@ internal sealed class NotifyConfigSection : IConfigSection
                     break;
                 case "sign_key":
                     // A security directive: a second word is a mistake, never silently dropped (nor echoed).
-                    if (c.Arguments.Count != 1) { diag.Error(c.Location, "'sign_key' expects 1 argument: sign_key KEY"); ok = false; break; }
-                    signKey = c.Arguments[0].Value;
+                    if (c.Arguments.Count != 1) { diag.Error(c.Location, "'sign_key' expects 1 argument: sign_key KEY (one line per key)"); ok = false; break; }
+                    signKeys.Add(c.Arguments[0].Value);
+                    break;
+                case "spool":
+                    if (c.Arguments.Count == 1 && c.Arguments[0].Value is "off" or "false") { spool = null; break; }
+                    spool = Spool(c, diag, context.ConfigDirectory);
+                    ok &= spool is not null;
                     break;
                 case "resend_notifications_limit":
+                    resendLimitLine = c;
                     resendLimit = ResendLimit(c, diag);
                     ok &= resendLimit is not null;
                     break;
@@ -113,10 +127,15 @@ internal sealed class NotifyConfigSection : IConfigSection
                     }
                     break;
                 default:
+                    if (Known.FirstOrDefault(k => DidYouMean.Distance(c.Name, k) == 1) is { } near)
+                        diag.Warning(c.Location, $"'{c.Name}' is not a notify option and is handed to the sink; did you mean '{near}'?");
                     options.Add(c);
                     break;
             }
         }
+        foreach (var line in only.Concat(except)) WarnUnknownEvents(line, diag);
+        if (spool is not null && resendLimitLine is not null)
+            diag.Warning(resendLimitLine.Location, "'resend_notifications_limit' has no effect on a block with a spool: the spool keeps every event until delivered (up to its SIZE)");
 
         if (sink is null)
         {
@@ -126,7 +145,8 @@ internal sealed class NotifyConfigSection : IConfigSection
         var block = new NotifyBlockOptions
         {
             Name = name, Sink = sink, SinkLocation = sinkLocation, Only = only, Except = except, Verbose = verbose,
-            Buffer = buffer, SignKey = signKey, ResendLimit = resendLimit, ResendTimeout = resendTimeout,
+            Buffer = buffer, SignKeys = signKeys, ResendLimit = resendLimit, ResendTimeout = resendTimeout,
+            Spool = spool is null ? null : new SpoolSettings(Path.Combine(spool.Folder, name), spool.MaxBytes),
             SinkOptions = options, Location = d.Location, Text = d.Text,
         };
         var factory = SinkFactories.Claiming(factories, sink);
@@ -150,6 +170,44 @@ internal sealed class NotifyConfigSection : IConfigSection
             else diag.Warning(item.Location, item.Message);
         }
         return ok && !checkedHere.HasErrors ? block : null;
+    }
+
+    /// <summary>Where <c>spool PATH [SIZE]</c> puts the spools (each block in <c>PATH/NAME</c>).</summary>
+    private sealed record SpoolPlace(string Folder, long MaxBytes);
+
+    private static SpoolPlace? Spool(ConfigDirective c, IConfigDiagnostics diag, string configDirectory)
+    {
+        if (c.Arguments.Count is < 1 or > 2 || c.Arguments[0].IsKeyValue || c.Arguments[0].Value.Length == 0)
+        {
+            diag.Error(c.Location, $"'spool' expects a folder and an optional size: spool PATH [SIZE]; (e.g. spool /var/spool/sluice 1G;), got {Given(c)}");
+            return null;
+        }
+        var size = SpoolSettings.DefaultMaxBytes;
+        if (c.Arguments.Count == 2)
+        {
+            if (c.Size(diag, 1, "a spool size") is not { } s) return null;
+            if (s < SpoolSettings.MinMaxBytes)
+            {
+                diag.Error(c.Arguments[1].Location, $"a spool needs at least 1M, got '{c.Arguments[1].Text}'");
+                return null;
+            }
+            size = s;
+        }
+        return new SpoolPlace(Path.GetFullPath(c.Arguments[0].Value, configDirectory), size);
+    }
+
+    /// <summary><c>only event=stream_startd</c>: a name the catalog does not know is a warning (injected events may use any name).</summary>
+    private static void WarnUnknownEvents(ConfigDirective line, IConfigDiagnostics diag)
+    {
+        foreach (var a in line.Arguments.Where(a => a.IsKeyValue && a.Key == "event"))
+        {
+            foreach (var name in a.Values)
+            {
+                if (name == "*" || EventCatalog.Find(name) is not null) continue;
+                var hint = DidYouMean.Suggest(name, EventCatalog.All.Select(e => e.Name)) is { } near ? $"; did you mean '{near}'?" : "";
+                diag.Warning(a.Location, $"'{name}' is not an event Sluice emits{hint} (injected events may use any name; 'sluice events' lists Sluice's)");
+            }
+        }
     }
 
     private static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)

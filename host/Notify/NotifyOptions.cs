@@ -34,7 +34,11 @@ internal sealed record NotifyBlockOptions
     /// <summary><c>buffer false;</c> delivers one event per call.</summary>
     public bool Buffer { get; init; } = true;
 
-    public string? SignKey { get; init; }
+    /// <summary>The block's <c>sign_key</c> lines, in file order (several: each signs, for key rotation).</summary>
+    public IReadOnlyList<string> SignKeys { get; init; } = [];
+
+    /// <summary><c>spool PATH [SIZE]</c> of the block (or the top level); null: the in-memory resend buffer of the spec.</summary>
+    public SpoolSettings? Spool { get; init; }
 
     /// <summary>How many of the most recent undelivered events are kept for resending; null: none.</summary>
     public int? ResendLimit { get; init; }
@@ -47,4 +51,14 @@ internal sealed record NotifyBlockOptions
     public required SourceLocation Location { get; init; }
 
     public required string Text { get; init; }
+}
+
+/// <summary>Where a block's spool lives (<c>PATH/BLOCK</c>) and how big it may grow.</summary>
+internal sealed record SpoolSettings(string Folder, long MaxBytes)
+{
+    /// <summary>SIZE when <c>spool PATH;</c> gives none.</summary>
+    public const long DefaultMaxBytes = 1L << 30;
+
+    /// <summary>The smallest SIZE accepted.</summary>
+    public const long MinMaxBytes = 1L << 20;
 }

@@ -15,6 +15,9 @@ internal sealed class ResendBuffer(int limit)
 
     public int Count => _count;
 
+    /// <summary>A racy look at the oldest event, for stats.</summary>
+    public SluiceEvent? Oldest => _count > 0 ? _events.First?.Value : null;
+
     /// <summary>Appends events in order; returns how many old ones fell out.</summary>
     public int AddRange(IReadOnlyList<SluiceEvent> events)
     {

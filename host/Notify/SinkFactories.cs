@@ -29,12 +29,12 @@ internal static class SinkFactories
         factories.Count == 0 ? "none loaded" : string.Join("; ", factories.Select(f => $"{f.Name} ({f.SpecForms})"));
 
     public static SinkContext SinkContext(this NotifyBlockOptions block, string configDirectory, string serverName, ILogger logger,
-        IServiceProvider services, IConfigDiagnostics diagnostics) =>
+        IServiceProvider services, IConfigDiagnostics diagnostics, TimeProvider? time = null) =>
         new()
         {
             BlockName = block.Name, Spec = block.Sink, Location = block.SinkLocation, Options = block.SinkOptions,
-            SignKeys = block.SignKey is { } key ? [key] : [], ConfigDirectory = configDirectory, ServerName = serverName,
+            SignKeys = block.SignKeys, ConfigDirectory = configDirectory, ServerName = serverName,
             Logger = logger, Services = services, Diagnostics = diagnostics,
-            Time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+            Time = time ?? services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
         };
 }

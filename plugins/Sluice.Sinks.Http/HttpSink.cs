@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Sluice.Abstractions.Events;
@@ -16,9 +17,12 @@ internal sealed class HttpSink : IEventSink
     private readonly HttpSinkOptions _options;
     private readonly HttpClient _client;
 
-    public HttpSink(HttpSinkOptions options)
+    private readonly TimeProvider _time;
+
+    public HttpSink(HttpSinkOptions options, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -42,6 +46,14 @@ internal sealed class HttpSink : IEventSink
         };
         request.Content.Headers.ContentType = Json;
         if (key is not null) request.Headers.Add("X-Signature", Sign(body, key));
+        if (_options.Scheme == SignScheme.StandardWebhooks && batch.Count > 0)
+        {
+            var id = StandardWebhooks.MessageId(batch[0].Id, batch[^1].Id, batch.Count);
+            var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+            request.Headers.Add("webhook-id", id);
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", StandardWebhooks.Signature(_options.WebhookSecrets, id, timestamp, body.Span));
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
@@ -51,7 +63,11 @@ internal sealed class HttpSink : IEventSink
             if (response.IsSuccessStatusCode) return;
             var detail = await ReadSnippetAsync(response, timeout.Token);
             throw new SinkDeliveryException(
-                $"{_options.Url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}{detail}");
+                $"{_options.Url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}{detail}")
+            {
+                Gone = response.StatusCode == HttpStatusCode.Gone,
+                RetryAfter = RetryAfter(response),
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -62,6 +78,15 @@ internal sealed class HttpSink : IEventSink
         {
             throw new SinkDeliveryException($"POST to {_options.Url.GetLeftPart(UriPartial.Path)} failed: {e.Message}", e);
         }
+    }
+
+    /// <summary><c>Retry-After</c> as seconds or as a date (RFC 9110), when the receiver sent one.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } retry) return null;
+        if (retry.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        if (retry.Date is { } date) return date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        return null;
     }
 
     /// <summary>SHA1 over body+key, hashed in place: the key is copied into the room kept after the body.</summary>

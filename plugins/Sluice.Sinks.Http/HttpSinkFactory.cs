@@ -19,5 +19,5 @@ internal sealed class HttpSinkFactory : IEventSinkFactory
 
     public IEventSink Create(SinkContext context) =>
         new HttpSink(HttpSinkOptions.Bind(context, null)
-            ?? throw new ArgumentException($"invalid http sink '{context.Spec}' (validate the configuration first)"));
+            ?? throw new ArgumentException($"invalid http sink '{context.Spec}' (validate the configuration first)"), context.Time);
 }

@@ -4,11 +4,19 @@ using Sluice.Sinks.Common;
 
 namespace Sluice.Sinks.Http;
 
+/// <summary>How a batch is signed: the spec's <c>X-Signature</c> (SHA1 of body + key) or Standard Webhooks.</summary>
+internal enum SignScheme { Sha1, StandardWebhooks }
+
 /// <summary>What an HTTP sink is told by its notify block.</summary>
 internal sealed record HttpSinkOptions(Uri Url, TimeSpan Timeout, CaFileTrust? Trust, byte[]? SignKey)
 {
     /// <summary>Options the sink consumes; every other block option becomes a query parameter.</summary>
-    public static readonly string[] OwnOptions = ["timeout", "ca_file"];
+    public static readonly string[] OwnOptions = ["timeout", "ca_file", "sign_scheme"];
+
+    public SignScheme Scheme { get; init; }
+
+    /// <summary>The decoded <c>whsec_</c> secrets (Standard Webhooks), one per <c>sign_key</c> line.</summary>
+    public IReadOnlyList<byte[]> WebhookSecrets { get; init; } = [];
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -30,9 +38,45 @@ internal sealed record HttpSinkOptions(Uri Url, TimeSpan Timeout, CaFileTrust? T
             if (trust is null) { diagnostics?.Error(ca.Location, error!); ok = false; }
             else if (url?.Scheme == "http") diagnostics?.Warning(ca.Location, "'ca_file' has no effect on an http:// sink");
         }
+        var scheme = SignScheme.Sha1;
+        var secrets = new List<byte[]>();
+        if (SinkOptions.Find(context, "sign_scheme") is { } schemeLine)
+        {
+            var name = schemeLine.Arguments.Count == 1 ? schemeLine.Arguments[0].Value : "";
+            if (name == "standard-webhooks") scheme = SignScheme.StandardWebhooks;
+            else if (name is not ("sha1" or "x-signature"))
+            {
+                diagnostics?.Error(schemeLine.Location, $"'sign_scheme' expects standard-webhooks or sha1 (the default: X-Signature), got '{name}'");
+                ok = false;
+            }
+            if (scheme == SignScheme.StandardWebhooks)
+            {
+                if (context.SignKeys.Count == 0)
+                {
+                    diagnostics?.Error(schemeLine.Location, "'sign_scheme standard-webhooks' needs a secret: sign_key whsec_...;");
+                    ok = false;
+                }
+                for (var i = 0; i < context.SignKeys.Count; i++)
+                {
+                    if (StandardWebhooks.DecodeSecret(context.SignKeys[i]) is { } secret) secrets.Add(secret);
+                    else
+                    {
+                        // Never echo the key.
+                        diagnostics?.Error(schemeLine.Location, $"sign_key #{i + 1} is not a Standard Webhooks secret (whsec_ followed by base64)");
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if (scheme == SignScheme.Sha1 && context.SignKeys.Count > 1)
+            diagnostics?.Warning(context.Location, "several sign_key lines: X-Signature is signed with the first only (sign_scheme standard-webhooks; signs with each)");
         if (!ok || url is null) return null;
-        var signKey = context.SignKey is { Length: > 0 } k ? System.Text.Encoding.UTF8.GetBytes(k) : null;
-        return new HttpSinkOptions(WithQuery(url, SinkOptions.Arguments(context, OwnOptions)), timeout, trust, signKey);
+        var signKey = scheme == SignScheme.Sha1 && context.SignKey is { Length: > 0 } k ? System.Text.Encoding.UTF8.GetBytes(k) : null;
+        return new HttpSinkOptions(WithQuery(url, SinkOptions.Arguments(context, OwnOptions)), timeout, trust, signKey)
+        {
+            Scheme = scheme,
+            WebhookSecrets = secrets,
+        };
     }
 
     /// <summary>The URL with the block's extra options appended to its own query.</summary>

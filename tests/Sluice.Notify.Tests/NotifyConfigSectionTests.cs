@@ -1,5 +1,6 @@
 using Sluice.Abstractions.Events;
 using Sluice.Notify.Tests.Support;
+using Sluice.Host.Notify;
 
 namespace Sluice.Notify.Tests;
 
@@ -38,7 +39,7 @@ public class NotifyConfigSectionTests
         Assert.Single(b.Except);
         Assert.Equal(EventLevel.Notice, b.Verbose);
         Assert.False(b.Buffer);
-        Assert.Equal("s3cret", b.SignKey);
+        Assert.Equal(["s3cret"], b.SignKeys);
         Assert.Equal(1000, b.ResendLimit);
         Assert.Equal(TimeSpan.FromSeconds(10), b.ResendTimeout);
         Assert.StartsWith("notify no_video { only event=stream_stopped,source_lost; sink collect://no_video;", b.Text);
@@ -125,9 +126,73 @@ public class NotifyConfigSectionTests
     {
         var (options, diag) = Conf.Bind("notify h { sink collect://h; sign_key sk1first sk2second; }", _contributions);
         var error = Assert.Single(diag.Errors);
-        Assert.Equal("test.conf:1:30: 'sign_key' expects 1 argument: sign_key KEY", error);
+        Assert.Equal("test.conf:1:30: 'sign_key' expects 1 argument: sign_key KEY (one line per key)", error);
         Assert.Empty(options.Blocks);
         Assert.Contains(Conf.Bind("notify h { sink collect://h; sign_key; }", _contributions).Diagnostics.Errors,
             e => e.Contains("'sign_key' expects 1 argument"));
+    }
+
+    [Fact]
+    public void A_misspelled_router_option_is_a_warning_at_its_line_with_a_did_you_mean_and_still_goes_to_the_sink()
+    {
+        var (options, diag) = Conf.Bind("notify h {\n  sink collect://h;\n  onyl event=stream_started;\n  spol /tmp/s;\n}", _contributions);
+        Assert.Empty(diag.Errors);
+        Assert.Equal(
+            ["test.conf:3:3: 'onyl' is not a notify option and is handed to the sink; did you mean 'only'?",
+             "test.conf:4:3: 'spol' is not a notify option and is handed to the sink; did you mean 'spool'?"],
+            diag.Warnings);
+        var b = options.Blocks.Single();
+        Assert.Equal(["onyl", "spol"], b.SinkOptions.Select(o => o.Name));
+        Assert.Empty(b.Only);
+    }
+
+    [Fact]
+    public void An_event_name_not_in_the_catalog_is_a_warning_at_its_argument_with_a_did_you_mean()
+    {
+        var (options, diag) = Conf.Bind("notify h {\n  sink collect://h;\n  only event=stream_startd,my_own_event;\n}", _contributions);
+        Assert.Empty(diag.Errors);
+        Assert.Equal(2, diag.Warnings.Count);
+        Assert.StartsWith("test.conf:3:8: 'stream_startd' is not an event Sluice emits; did you mean 'stream_started'?", diag.Warnings[0]);
+        Assert.StartsWith("test.conf:3:8: 'my_own_event' is not an event Sluice emits (injected events may use any name", diag.Warnings[1]);
+        Assert.Single(options.Blocks.Single().Only); // a warning, not an error: the filter stays as written
+    }
+
+    [Fact]
+    public void Spool_at_the_top_level_gives_every_block_a_folder_of_its_own_and_a_block_may_override_or_turn_it_off()
+    {
+        var blocks = Conf.Valid("""
+            spool /var/spool/sluice 64M;
+            notify a { sink collect://a; }
+            notify b { sink collect://b; spool off; }
+            notify c { sink collect://c; spool spools 2M; }
+            notify d { sink collect://d; spool /srv/q; }
+            """, _contributions).Blocks.ToDictionary(b => b.Name);
+        Assert.Equal(new SpoolSettings("/var/spool/sluice/a", 64L << 20), blocks["a"].Spool);
+        Assert.Null(blocks["b"].Spool);
+        Assert.Equal(new SpoolSettings("/tmp/spools/c", 2L << 20), blocks["c"].Spool); // relative to the configuration's folder
+        Assert.Equal(new SpoolSettings("/srv/q/d", SpoolSettings.DefaultMaxBytes), blocks["d"].Spool);
+        Assert.Null(Conf.Valid("notify e { sink collect://e; }", _contributions).Blocks.Single().Spool);
+    }
+
+    [Theory]
+    [InlineData("spool;", "test.conf:1:30: 'spool' expects a folder and an optional size: spool PATH [SIZE]; (e.g. spool /var/spool/sluice 1G;), got nothing")]
+    [InlineData("spool /tmp/q 10K;", "test.conf:1:43: a spool needs at least 1M, got '10K'")]
+    [InlineData("spool /tmp/q lots;", "test.conf:1:43: 'spool' expects a spool size (a size such as 500M, 10G), got 'lots'")]
+    [InlineData("spool /tmp/q 1G extra;", "test.conf:1:30: 'spool' expects a folder and an optional size: spool PATH [SIZE]; (e.g. spool /var/spool/sluice 1G;), got 3 arguments")]
+    public void Bad_spool_lines_are_errors_at_their_location(string line, string error)
+    {
+        var (options, diag) = Conf.Bind($"notify h {{ sink collect://h; {line} }}", _contributions);
+        Assert.Equal([error], diag.Errors);
+        Assert.Empty(options.Blocks);
+    }
+
+    [Fact]
+    public void Resend_notifications_limit_beside_a_spool_is_warned_about()
+    {
+        var (options, diag) = Conf.Bind("notify h { sink collect://h; spool /tmp/q; resend_notifications_limit 100; }", _contributions);
+        Assert.Empty(diag.Errors);
+        Assert.Equal(["test.conf:1:44: 'resend_notifications_limit' has no effect on a block with a spool: the spool keeps every event until delivered (up to its SIZE)"],
+            diag.Warnings);
+        Assert.NotNull(options.Blocks.Single().Spool);
     }
 }
