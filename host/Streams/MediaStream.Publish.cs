@@ -15,20 +15,38 @@ internal sealed partial class MediaStream
         get { lock (_gate) return _publisher is not null; }
     }
 
-    /// <summary>Attaches a publisher; null when the stream is stopped or already has one.</summary>
-    public IStreamPublisher? AttachPublisher(string remoteAddress)
+    /// <summary>
+    /// Attaches a publisher; null when the stream is stopped. A publisher that comes while another one is
+    /// attached takes over (the OBS reconnect: the stale session has not noticed yet that its TCP connection
+    /// died): the old one is ended, readers stay and continue with the new frames, and one
+    /// <c>source_switch</c> (reason <c>takeover</c>) replaces the closing and opening events.
+    /// </summary>
+    public IStreamPublisher? AttachPublisher(PublisherInfo publisher)
     {
-        var inlet = new StreamInlet(this, "publish://" + remoteAddress);
-        var publisher = new StreamPublisher(this, inlet);
+        EventField[] origin =
+        [
+            new("ip", publisher.Ip), new("proto", publisher.Protocol.Length == 0 ? null : publisher.Protocol),
+            new("app", publisher.App), new("name", Name),
+        ];
+        var inlet = new StreamInlet(this, "publish://" + publisher.Ip) { Origin = origin };
+        var next = new StreamPublisher(this, inlet);
+        StreamPublisher? previous;
         lock (_gate)
         {
-            if (_stopped || _publisher is not null) return null;
-            _publisher = publisher;
+            if (_stopped) return null;
+            previous = _publisher;
+            _publisher = next;
         }
         Activate(inlet);
+        if (previous is not null)
+        {
+            previous.End();
+            Emit("source_switch", new EventField("from", previous.Inlet.Url), new EventField("to", inlet.Url), new EventField("reason", "takeover"));
+            return next;
+        }
         State = "starting";
-        Emit("source_opened", new EventField("url", inlet.Url), new EventField("ip", remoteAddress));
-        return publisher;
+        Emit("source_opened", [new EventField("url", inlet.Url), .. origin]);
+        return next;
     }
 
     /// <summary>Emits <c>frames_timed_out</c> when the publisher sent nothing for <c>source_timeout</c> (it stays attached).</summary>
@@ -60,7 +78,7 @@ internal sealed partial class MediaStream
         if (IsActive(publisher.Inlet)) Activate(null);
         publisher.End();
         if (State != "stopped") State = "waiting";
-        Emit("source_closed", new EventField("url", publisher.Inlet.Url), new EventField("reason", reason));
+        Emit("source_closed", [new EventField("url", publisher.Inlet.Url), new EventField("reason", reason), .. publisher.Inlet.Origin]);
         return Task.CompletedTask;
     }
 

@@ -159,7 +159,7 @@ internal sealed partial class MediaStream : IMediaStream
     internal void InletConnected(StreamInlet inlet)
     {
         if (!IsActive(inlet) || inlet.IsBackup) return;
-        Emit("source_connected", new EventField("url", inlet.Url));
+        Emit("source_connected", [new EventField("url", inlet.Url), .. inlet.Origin]);
     }
 
     internal void InletStarted(StreamInlet inlet)
@@ -179,7 +179,7 @@ internal sealed partial class MediaStream : IMediaStream
             return;
         }
         if (inlet.Input >= 0) _states.Delivering(inlet.Url, inlet.Input, _options.Inputs.Count);
-        Emit("source_started", new EventField("url", inlet.Url));
+        Emit("source_started", [new EventField("url", inlet.Url), .. inlet.Origin]);
     }
 
     private void MarkInfoPendingLocked()

@@ -24,6 +24,9 @@ internal sealed class StreamInlet(MediaStream stream, string url, int input = -1
 
     public bool IsBackup => Input == BackupInput;
 
+    /// <summary>A publisher's fields for the source events (ip, proto, app, name); empty for a source.</summary>
+    public IReadOnlyList<Sluice.Abstractions.Events.EventField> Origin { get; init; } = [];
+
     public bool Started => Volatile.Read(ref _firstFrameMs) >= 0;
 
     /// <summary>When the first frame came (<see cref="Environment.TickCount64"/>), or -1.</summary>
