@@ -5,7 +5,7 @@ namespace Sluice.Host.Streams;
 
 /// <summary>
 /// Counts sessions against <c>max_sessions</c> and emits their events: <c>session_opened</c>, then
-/// <c>play_opened</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
+/// <c>play_opened</c> / <c>play_connected</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
 /// <c>publish_stopped</c>), then <c>session_closed</c> with bytes and duration.
 /// </summary>
 internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
@@ -41,10 +41,16 @@ internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
     {
         private readonly long _openedMs = Environment.TickCount64;
         private long _bytes;
+        private int _connected;
         private int _started;
         private int _closed;
 
         public string Id { get; } = id;
+
+        public void Connected()
+        {
+            if (kind == SessionKind.Play && Interlocked.Exchange(ref _connected, 1) == 0) Emit("play_connected");
+        }
 
         public void Started()
         {
@@ -64,7 +70,7 @@ internal sealed class SessionTracker(IEventEmitter events) : ISessionTracker
 
         public void Emit(string name) => tracker.Emit(name, media,
         [
-            new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol),
+            new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol), new("proto", protocol),
             new("type", kind == SessionKind.Play ? "play" : "publish"),
             new("bytes", Interlocked.Read(ref _bytes)), new("duration_ms", Environment.TickCount64 - _openedMs),
         ]);
