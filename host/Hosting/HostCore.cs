@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Configuration;
+using Sluice.Abstractions.Streams;
+using Sluice.Host.Access;
 using Sluice.Host.Configuration;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
@@ -19,7 +21,8 @@ internal sealed class HostCore : IAsyncDisposable
     private HostCore(ConfigSource source, ILoggerFactory loggerFactory, Func<PluginSetChange, CancellationToken, Task>? onPluginsChanged)
     {
         Source = source;
-        Services = HostServices.Build(loggerFactory, () => Router!, () => Plugins!, Configuration, () => Streams!);
+        Access = new AccessAuthorizer(loggerFactory, TimeProvider.System);
+        Services = HostServices.Build(loggerFactory, () => Router!, () => Plugins!, Configuration, () => Streams!, Access);
 
         var core = new ContributionSet();
         Plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
@@ -28,12 +31,15 @@ internal sealed class HostCore : IAsyncDisposable
         core.Add<IConfigSection>(new NotifyConfigSection());
         core.Add<IConfigSection>(new StreamsConfigSection(Plugins));
         core.Add<IConfigSection>(new ProtocolListenersSection(Plugins));
+        core.Add<IConfigSection>(new AccessConfigSection());
+        core.Add<IStreamFeatureFactory>(new AccessFeatureFactory(Access.Rules));
         Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, loggerFactory, Services);
         Streams = new StreamRegistry(Router, Plugins, loggerFactory,
             new StreamRegistrySettings { ConfigDirectory = source.Directory, Services = Services, Time = TimeProvider.System });
         Listeners = new ProtocolListeners(Plugins, Router, Services, loggerFactory);
         // Order matters: notify blocks exist before streams start emitting, streams before publishers connect.
         core.Add<IConfigurationListener>(Router);
+        core.Add<IConfigurationListener>(Access); // before the streams, whose apply creates the block rules it reads with
         core.Add<IConfigurationListener>(Streams);
         core.Add<IConfigurationListener>(Listeners);
     }
@@ -51,6 +57,9 @@ internal sealed class HostCore : IAsyncDisposable
     public StreamRegistry Streams { get; }
 
     public ProtocolListeners Listeners { get; }
+
+    /// <summary>Play and publish authorization (password, on_play, on_publish, auth_token), offered to protocols.</summary>
+    public AccessAuthorizer Access { get; }
 
     /// <param name="onPluginsChanged">Called for each plugin change after the first load (the running server re-applies).</param>
     public static HostCore Create(ConfigSource source, ILoggerFactory loggerFactory,
@@ -88,5 +97,6 @@ internal sealed class HostCore : IAsyncDisposable
         await Plugins.DisposeAsync();
         await Router.DisposeAsync();
         await Services.DisposeAsync();
+        Access.Dispose();
     }
 }

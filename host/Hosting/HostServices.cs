@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
@@ -17,7 +18,7 @@ namespace Sluice.Host.Hosting;
 internal static class HostServices
 {
     public static ServiceProvider Build(ILoggerFactory loggerFactory, Func<EventRouter> router,
-        Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams) =>
+        Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams, IAccessAuthorizer access) =>
         new ServiceCollection()
             .AddSingleton(loggerFactory)
             .AddSingleton(TimeProvider.System)
@@ -29,6 +30,7 @@ internal static class HostServices
             .AddSingleton<IStreamRegistry>(_ => streams())
             .AddSingleton<ISessionTracker>(_ => streams().Sessions)
             .AddSingleton<IVodLibrary>(_ => streams().Vod)
+            .AddSingleton(access)
             .BuildServiceProvider();
 }
 
