@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
+using Sluice.Protocols.Rtmp.Pull;
+using Sluice.Protocols.Rtmp.Push;
 using Sluice.Protocols.Rtmp.Server;
 
 namespace Sluice.Protocols.Rtmp;
@@ -22,5 +24,7 @@ public sealed class RtmpPlugin : ISluicePlugin
         }
         var host = RtmpHost.From(plugin.HostServices, plugin.Time, plugin.LoggerFactory);
         plugin.AddProtocol(new RtmpProtocolFactory(host));
+        plugin.AddStreamFeature(new RtmpPushFactory(host));
+        plugin.AddSourceType(new RtmpSourceFactory(host));
     }
 }
