@@ -74,8 +74,19 @@ measure() {  # measure NAME SERVER_PIDS HLS_URL_TEMPLATE
     ffmpeg -nostdin -v error -re -stream_loop -1 -i "$FLV" -c copy -f flv "rtmp://127.0.0.1:$RTMP_PORT/live/s$i" > "$dir/logs/pub-s$i.log" 2>&1 &
     pubs+=($!); PIDS+=($!)
   done
-  sleep 3
-  local t0; t0=$(date +%s%N)
+  # Players come once every stream is published (Sluice refuses to play a stream nobody publishes yet;
+  # nginx-rtmp lets the player wait): the API's stream count, or nginx's first HLS playlist of each stream.
+  local t up
+  for t in $(seq 1 120); do
+    if [ "$name" = sluice ]; then
+      up=$(curl -s -m 2 "http://127.0.0.1:$HTTP_PORT/api/v1/streams" | python3 -c 'import json,sys; print(sum(1 for s in json.load(sys.stdin).get("streams", []) if s.get("state") == "running"))' 2>/dev/null || echo 0)
+    else
+      up=$(find "$dir/hls" -name index.m3u8 2>/dev/null | wc -l)
+    fi
+    [ "$up" -ge "$N" ] && break
+    sleep 0.5
+  done
+  echo "$up of $N streams published after $((t / 2)) s" >&2
   for i in $(seq 1 "$N"); do
     # -c copy to nothing: the player's own CPU stays small; it reads as fast as the server sends.
     ffmpeg -nostdin -v error -i "rtmp://127.0.0.1:$RTMP_PORT/live/s$i" -c copy -f null - > "$dir/logs/play-s$i.log" 2>&1 &
