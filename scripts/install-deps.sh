@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Sluice's demo and tests use from Debian's packages, only when missing:
 # ffmpeg/ffprobe (media tests, ffmpeg sources), python3-aiosmtpd (a real SMTP server for mail sinks),
-# fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand).
+# fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand),
+# nginx + libnginx-mod-rtmp (the RTMP tests' push target and pull source, the relay benchmark's peer),
+# GStreamer's rtmp2sink/rtmp2src (plugins-bad) with flvmux/flvdemux (good) and gst-launch-1.0 (tools).
 set -euo pipefail
 
 missing=()
@@ -9,6 +11,13 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 # fake:// draws its clock with DejaVu; Debian's ffmpeg normally brings it (fontconfig-config depends on it).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing+=(fonts-dejavu-core)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing+=(libnginx-mod-rtmp)
+command -v gst-launch-1.0 >/dev/null 2>&1 || missing+=(gstreamer1.0-tools)
+gst_has() { command -v gst-inspect-1.0 >/dev/null 2>&1 && gst-inspect-1.0 --exists "$1" 2>/dev/null; }
+gst_has rtmp2sink || missing+=(gstreamer1.0-plugins-bad)
+gst_has flvmux || missing+=(gstreamer1.0-plugins-good)
+gst_has typefind || missing+=(gstreamer1.0-plugins-base)
 command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ ${#missing[@]} -gt 0 ]; then

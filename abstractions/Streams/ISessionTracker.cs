@@ -18,6 +18,12 @@ public interface ISession : IDisposable
 {
     string Id { get; }
 
+    /// <summary>
+    /// The client is connected and its request accepted (authorized, stream found): emits <c>play_connected</c>
+    /// once for a play session. (Default for other implementations: nothing.)
+    /// </summary>
+    void Connected() { }
+
     /// <summary>Media started flowing to (or from) the client: emits <c>play_started</c> once.</summary>
     void Started();
 

@@ -23,10 +23,27 @@ public interface IStreamRegistry
 
     /// <summary>
     /// Starts publishing to <paramref name="name"/> when a <c>live PREFIX</c> allows it, or to a
-    /// configured stream whose input is <c>publish://</c>; null when not allowed or already published.
-    /// Disposing the publisher ends the publication.
+    /// configured stream whose input is <c>publish://</c>; null when not allowed. A stream that is being
+    /// published already is taken over by the new publisher (a reconnecting encoder replaces its stale
+    /// session; readers stay and continue with the new frames); the old publisher's
+    /// <see cref="IStreamPublisher.Ended"/> fires. Disposing the publisher ends the publication.
     /// </summary>
     IStreamPublisher? Publish(string name, string remoteAddress);
+
+    /// <summary>
+    /// <see cref="Publish(string, string)"/> with what the stream's source events should say about the
+    /// publisher (<c>proto</c>, <c>app</c>). (Default for other implementations: the address only.)
+    /// </summary>
+    IStreamPublisher? Publish(string name, PublisherInfo publisher) => Publish(name, publisher.Ip);
+}
+
+/// <summary>Who publishes a stream, as its <c>source_opened</c> ... <c>source_closed</c> events tell it.</summary>
+/// <param name="Ip">The publisher's address.</param>
+/// <param name="Protocol">The protocol it publishes with (<c>rtmp</c>, <c>rtmps</c>, <c>mpegts</c>).</param>
+public sealed record PublisherInfo(string Ip, string Protocol)
+{
+    /// <summary>The application it named (RTMP's <c>app</c>), if the protocol has one.</summary>
+    public string? App { get; init; }
 }
 
 /// <summary>A stream as its readers see it.</summary>

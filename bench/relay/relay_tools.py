@@ -163,7 +163,7 @@ def cmd_view(a):
             s.sendall(f"GET /s{i + 1}/mpegts HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: relay-bench\r\n\r\n".encode())
             s.setblocking(False)
             sel.register(s, selectors.EVENT_READ, i)
-    else:
+    elif a.mode == "ffmpeg":
         for i in range(n):
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
@@ -181,7 +181,10 @@ def cmd_view(a):
         while time.monotonic() < stop - 0.5:
             tick = time.monotonic()
             try:
-                if a.mode == "sluice":
+                if a.mode == "hls":  # HLS only, from a URL template (the RTMP mode: Sluice and nginx-rtmp over HTTP)
+                    base = a.hls_url.replace("{i}", str(i + 1))
+                    pl = urllib.request.urlopen(base + "index.m3u8", timeout=10).read().decode()
+                elif a.mode == "sluice":
                     base = f"http://127.0.0.1:{a.http}/s{i + 1}/"
                     pl = urllib.request.urlopen(base + "index.m3u8", timeout=10).read().decode()
                 else:
@@ -194,7 +197,7 @@ def cmd_view(a):
                 seq = int(m.group(1)) + len(uris) - 1
                 if uris[-1] != last:
                     last = uris[-1]
-                    if a.mode == "sluice":
+                    if a.mode in ("sluice", "hls"):
                         data = urllib.request.urlopen(base + uris[-1], timeout=10).read()
                     else:
                         data = open(base + uris[-1], "rb").read()
@@ -238,6 +241,7 @@ def cmd_view(a):
     for th in pollers:
         th.join(timeout=max(0.1, stop + 15 - time.monotonic()))
     mbps = [c * 8 / a.seconds / 1e6 for c in counted]
+    # hls mode has no continuous output: its figures are 0
     adv = [(h["last_seq"] - h["first_seq"]) if h["first_seq"] is not None else 0 for h in hls]
     out = {"streams": n, "continuous_mbps_min": round(min(mbps), 3), "continuous_mbps_avg": round(sum(mbps) / n, 3),
            "continuous_mbps_max": round(max(mbps), 3), "continuous_closed": closed,
@@ -339,7 +343,8 @@ def main():
     s.add_argument("--seconds", type=float, required=True)
     s.add_argument("--out", required=True)
     v = sub.add_parser("view")
-    v.add_argument("--mode", choices=["sluice", "ffmpeg"], required=True)
+    v.add_argument("--mode", choices=["sluice", "ffmpeg", "hls"], required=True)
+    v.add_argument("--hls-url", default="", help="hls mode: the playlist folder's URL, {i} for the stream number")
     v.add_argument("--n", type=int, required=True)
     v.add_argument("--http", type=int, default=0)
     v.add_argument("--out-base", type=int, default=0)

@@ -14,6 +14,7 @@ internal static class EventNames
     public const string SessionOpened = "session_opened";
     public const string SessionClosed = "session_closed";
     public const string PlayOpened = "play_opened";
+    public const string PlayConnected = "play_connected";
     public const string PlayStarted = "play_started";
     public const string PlayClosed = "play_closed";
     public const string PublishStarted = "publish_started";

@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
+using Sluice.Host.Access;
 using Sluice.Host.Api;
 using Sluice.Host.Configuration;
 using Sluice.Host.Events;
@@ -58,7 +60,10 @@ internal static class SluiceCoreServices
 
         services.AddSingleton<ConfigurationAccessor>();
         services.AddSingleton<IConfigurationAccessor>(sp => sp.GetRequiredService<ConfigurationAccessor>());
-        services.AddSingleton(_ => CoreContributions());
+        // Play and publish authorization (password, on_play, on_publish, auth_token), offered to every protocol.
+        services.AddSingleton(sp => new AccessAuthorizer(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAccessAuthorizer>(sp => sp.GetRequiredService<AccessAuthorizer>());
+        services.AddSingleton(sp => CoreContributions(sp.GetRequiredService<AccessAuthorizer>()));
         services.AddSingleton<IPluginContributions>(sp => sp.GetRequiredService<PluginContributions>());
         // Its own singleton so that the server stage can read the folder without resolving the manager (the
         // manager needs the coordinator, which needs the stages: resolving it from a stage would be a cycle).
@@ -111,14 +116,21 @@ internal static class SluiceCoreServices
         return services;
     }
 
-    /// <summary>The core's own contributions, listed before every plugin's: its config sections.</summary>
-    private static PluginContributions CoreContributions()
+    /// <summary>
+    /// The core's own contributions, listed before every plugin's: its config sections, and the access directives
+    /// (global on_play/on_publish/auth_token; password/on_play/on_publish of blocks as stream features) with the
+    /// authorizer that reads them.
+    /// </summary>
+    private static PluginContributions CoreContributions(AccessAuthorizer access)
     {
         var contributions = new PluginContributions();
         contributions.Core.Add<IConfigSection>(new CoreConfigSection());
         contributions.Core.Add<IConfigSection>(new NotifyConfigSection());
         contributions.Core.Add<IConfigSection>(new StreamsConfigSection(contributions));
         contributions.Core.Add<IConfigSection>(new ProtocolListenersSection(contributions));
+        contributions.Core.Add<IConfigSection>(new AccessConfigSection());
+        contributions.Core.Add<IStreamFeatureFactory>(new AccessFeatureFactory(access.Rules));
+        contributions.Core.Add<IConfigurationListener>(access);
         return contributions;
     }
 

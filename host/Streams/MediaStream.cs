@@ -152,7 +152,7 @@ internal sealed class MediaStream : IMediaStream
         Viewers == 0 && !_readers.KeepsStreamAlive && _time.GetElapsedTime(Volatile.Read(ref _lastUsed)) >= timeout;
 
     /// <summary>Attaches a publisher; null when the stream is stopped or already has one.</summary>
-    public IStreamPublisher? AttachPublisher(string remoteAddress) => _publisher.Attach(remoteAddress);
+    public IStreamPublisher? AttachPublisher(PublisherInfo publisher) => _publisher.Attach(publisher);
 
     /// <summary>Emits <c>frames_timed_out</c> when the publisher sent nothing for <c>source_timeout</c> (it stays attached).</summary>
     public void CheckPublisherSilence() => _publisher.CheckSilence();
@@ -180,7 +180,7 @@ internal sealed class MediaStream : IMediaStream
     internal void InletConnected(StreamInlet inlet)
     {
         if (!IsActive(inlet) || inlet.IsBackup) return;
-        Events.SourceConnected(inlet.Url);
+        Events.SourceConnected(inlet.Url, inlet.Origin);
     }
 
     internal void InletStarted(StreamInlet inlet)
@@ -200,7 +200,7 @@ internal sealed class MediaStream : IMediaStream
             return;
         }
         if (inlet.Input >= 0) States.Delivering(inlet.Url, inlet.Input, _options.Inputs.Count);
-        Events.SourceStarted(inlet.Url);
+        Events.SourceStarted(inlet.Url, inlet.Origin);
     }
 
     internal void InletTrack(StreamInlet inlet, TrackInfo track)

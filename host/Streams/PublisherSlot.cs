@@ -1,3 +1,4 @@
+using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Frames;
 using Sluice.Abstractions.Streams;
 
@@ -18,19 +19,36 @@ internal sealed class PublisherSlot(MediaStream stream)
         get { lock (_lock) return _publisher is not null; }
     }
 
-    /// <summary>Attaches a publisher; null when the stream is stopped or already has one.</summary>
-    public IStreamPublisher? Attach(string remoteAddress)
+    /// <summary>
+    /// Attaches a publisher; null when the stream is stopped. A publisher that comes while another one is
+    /// attached takes over (the OBS reconnect: the stale session has not noticed yet that its TCP connection
+    /// died): the old one is ended, readers stay and continue with the new frames, and one
+    /// <c>source_switch</c> (reason <c>takeover</c>) replaces the closing and opening events.
+    /// </summary>
+    public IStreamPublisher? Attach(PublisherInfo info)
     {
-        var inlet = new StreamInlet(stream, "publish://" + remoteAddress);
+        EventField[] origin =
+        [
+            new("ip", info.Ip), new("proto", info.Protocol.Length == 0 ? null : info.Protocol), new("app", info.App), new("name", stream.Name),
+        ];
+        var inlet = new StreamInlet(stream, "publish://" + info.Ip) { Origin = origin };
         var publisher = new StreamPublisher(this, stream.Name, inlet);
+        StreamPublisher? previous;
         lock (_lock)
         {
-            if (stream.IsStopped || _publisher is not null) return null;
+            if (stream.IsStopped) return null;
+            previous = _publisher;
             _publisher = publisher;
         }
         stream.Activate(inlet);
+        if (previous is not null)
+        {
+            previous.End();
+            stream.Events.SourceSwitch(previous.Inlet.Url, inlet.Url, "takeover");
+            return publisher;
+        }
         stream.State = StreamState.Starting;
-        stream.Events.SourceOpened(inlet.Url, remoteAddress);
+        stream.Events.SourceOpened(inlet.Url, origin);
         return publisher;
     }
 
@@ -61,7 +79,7 @@ internal sealed class PublisherSlot(MediaStream stream)
         if (stream.IsActive(publisher.Inlet)) stream.Activate(null);
         publisher.End();
         if (stream.State != StreamState.Stopped) stream.State = StreamState.Waiting;
-        stream.Events.SourceClosedByPublisher(publisher.Inlet.Url, reason);
+        stream.Events.SourceClosedByPublisher(publisher.Inlet.Url, reason, publisher.Inlet.Origin);
         return Task.CompletedTask;
     }
 

@@ -6,7 +6,7 @@ namespace Sluice.Host.Streams;
 
 /// <summary>
 /// Counts sessions against <c>max_sessions</c> and emits their events: <c>session_opened</c>, then
-/// <c>play_opened</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
+/// <c>play_opened</c> / <c>play_connected</c> / <c>play_started</c> / <c>play_closed</c> (or <c>publish_started</c> /
 /// <c>publish_stopped</c>), then <c>session_closed</c> with bytes and duration: the typed emitter of session events
 /// (names from <see cref="EventNames"/>).
 /// </summary>
@@ -44,10 +44,16 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
     {
         private readonly long _opened = tracker._time.GetTimestamp();
         private long _bytes;
+        private int _connected;
         private int _started;
         private int _closed;
 
         public string Id { get; } = id;
+
+        public void Connected()
+        {
+            if (kind == SessionKind.Play && Interlocked.Exchange(ref _connected, 1) == 0) Emit(EventNames.PlayConnected);
+        }
 
         public void Started()
         {
@@ -67,7 +73,7 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
 
         public void Emit(string name) => tracker.Emit(name, media,
         [
-            new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol),
+            new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol), new("proto", protocol),
             new("type", kind == SessionKind.Play ? "play" : "publish"),
             new("bytes", Interlocked.Read(ref _bytes)), new("duration_ms", (long)tracker._time.GetElapsedTime(_opened).TotalMilliseconds),
         ]);

@@ -22,17 +22,20 @@ internal sealed class StreamEvents(IEventEmitter emitter, string stream)
 
     public void SourceOpened(string url) => Emit(EventNames.SourceOpened, new EventField("url", url));
 
-    public void SourceOpened(string url, string ip) => Emit(EventNames.SourceOpened, new EventField("url", url), new EventField("ip", ip));
+    /// <summary>A publisher attached; <paramref name="origin"/> is its ip, proto, app and name (<see cref="StreamInlet.Origin"/>).</summary>
+    public void SourceOpened(string url, IReadOnlyList<EventField> origin) => Emit(EventNames.SourceOpened, [new EventField("url", url), .. origin]);
 
-    public void SourceConnected(string url) => Emit(EventNames.SourceConnected, new EventField("url", url));
+    public void SourceConnected(string url, IReadOnlyList<EventField>? origin = null) =>
+        Emit(EventNames.SourceConnected, [new EventField("url", url), .. origin ?? []]);
 
-    public void SourceStarted(string url) => Emit(EventNames.SourceStarted, new EventField("url", url));
+    public void SourceStarted(string url, IReadOnlyList<EventField>? origin = null) =>
+        Emit(EventNames.SourceStarted, [new EventField("url", url), .. origin ?? []]);
 
     public void SourceClosed(string url, string reason, string? error = null) =>
         Emit(EventNames.SourceClosed, new EventField("url", url), new EventField("reason", reason), new EventField("error", error));
 
-    public void SourceClosedByPublisher(string url, string reason) =>
-        Emit(EventNames.SourceClosed, new EventField("url", url), new EventField("reason", reason));
+    public void SourceClosedByPublisher(string url, string reason, IReadOnlyList<EventField> origin) =>
+        Emit(EventNames.SourceClosed, [new EventField("url", url), new EventField("reason", reason), .. origin]);
 
     public void SourceSwitch(string from, string to, string reason) =>
         Emit(EventNames.SourceSwitch, new EventField("from", from), new EventField("to", to), new EventField("reason", reason));

@@ -24,6 +24,9 @@ internal sealed class StreamInlet(MediaStream stream, string url, int input = -1
 
     public bool IsBackup => Input == BackupInput;
 
+    /// <summary>A publisher's fields for the source events (ip, proto, app, name); empty for a source.</summary>
+    public IReadOnlyList<Sluice.Abstractions.Events.EventField> Origin { get; init; } = [];
+
     public bool Started => Volatile.Read(ref _firstFrame) >= 0;
 
     /// <summary>How long ago the first frame came (zero before it).</summary>

@@ -76,12 +76,15 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         }
     }
 
-    public IStreamPublisher? Publish(string name, string remoteAddress)
+    public IStreamPublisher? Publish(string name, string remoteAddress) => Publish(name, new PublisherInfo(remoteAddress, ""));
+
+    /// <summary>Publishes to a published stream or a <c>live</c> prefix; a stream published already is taken over.</summary>
+    public IStreamPublisher? Publish(string name, PublisherInfo publisher)
     {
         lock (_lock)
         {
             if (_running.TryGetValue(name, out var running))
-                return running.Options.IsPublished || running.Kind == StreamKind.Published ? running.AttachPublisher(remoteAddress) : null;
+                return running.Options.IsPublished || running.Kind == StreamKind.Published ? running.AttachPublisher(publisher) : null;
             if (_configured.ContainsKey(name) || !StreamNames.IsValid(name, out _)) return null;
             var live = _live.FirstOrDefault(l => name.Length > l.Prefix.Length + 1 && name.StartsWith(l.Prefix + "/", StringComparison.Ordinal));
             if (live is null) return null;
@@ -94,7 +97,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                 Text = "",
                 FeatureBlock = StreamsConfigSection.BlockKey("live", live.Prefix),
             };
-            return StartLocked(options).AttachPublisher(remoteAddress);
+            return StartLocked(options).AttachPublisher(publisher);
         }
     }
 

@@ -52,7 +52,7 @@ internal sealed record FFmpegInput(string Executable, string Url, string Scheme,
         var arguments = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "error" };
         if (Scheme is "rtsp" or "rtsps")
             arguments.AddRange(["-rtsp_transport", RtspTransport, "-timeout", microseconds]);
-        else if (Scheme is "hls" or "hlss" or "http" or "https" or "rtmp" or "rtmps")
+        else if (Scheme is "hls" or "hlss" or "http" or "https")
             arguments.AddRange(["-rw_timeout", microseconds]);
         arguments.AddRange(["-i", Url, "-map", "0:V?", "-map", "0:a?", "-c", "copy", "-f", "mpegts", "pipe:1"]);
         return arguments;

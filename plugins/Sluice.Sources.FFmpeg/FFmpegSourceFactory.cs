@@ -4,7 +4,7 @@ using Sluice.FFmpeg;
 namespace Sluice.Sources.FFmpeg;
 
 /// <summary>
-/// Inputs read by ffmpeg: <c>rtsp://</c>, <c>rtsps://</c>, <c>rtmp://</c>, <c>rtmps://</c> (pull),
+/// Inputs read by ffmpeg: <c>rtsp://</c>, <c>rtsps://</c> (pull),
 /// <c>hls://</c> and <c>hlss://</c> (HLS over http/https), <c>srt://</c>, and plain
 /// <c>http(s)://</c> URLs of <c>.m3u8</c> playlists.
 /// </summary>
@@ -12,7 +12,7 @@ internal sealed class FFmpegSourceFactory : IMediaSourceFactory
 {
     public string Name => "ffmpeg";
 
-    public IReadOnlyList<string> Schemes { get; } = ["rtsp", "rtsps", "rtmp", "rtmps", "hls", "hlss", "srt", "http", "https"];
+    public IReadOnlyList<string> Schemes { get; } = ["rtsp", "rtsps", "hls", "hlss", "srt", "http", "https"];
 
     public bool Claims(Uri url) => url.Scheme.ToLowerInvariant() switch
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sluice.Sources.FFmpeg;
 using Sluice.Abstractions.Frames;
 using Sluice.Sources.Tests.Support;
 using static Sluice.Sources.Tests.Support.Sources;
@@ -40,46 +41,13 @@ public sealed class FFmpegSourceTests(MediaFiles media)
     }
 
     [Fact]
-    public async Task An_rtmp_stream_is_pulled_from_a_real_rtmp_server()
+    public void Rtmp_inputs_are_left_to_the_rtmp_plugin()
     {
-        // ffmpeg itself serves RTMP here: in listen mode it waits for one player and sends it the clip three times.
-        var port = FreePort.Tcp();
-        var url = $"rtmp://127.0.0.1:{port}/live/cam";
-        var info = new ProcessStartInfo("ffmpeg") { RedirectStandardInput = true, RedirectStandardError = true };
-        foreach (var a in (string[])["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "2", "-i", media.ClipTs,
-                     "-c", "copy", "-f", "flv", "-listen", "1", "-timeout", "15", url])
-            info.ArgumentList.Add(a);
-        using var server = Process.Start(info)!;
-        _ = server.StandardError.ReadToEndAsync();
-        try
-        {
-            var output = new CollectingSourceOutput();
-            for (var attempt = 1; ; attempt++)
-            {
-                // Like the stream registry, retry while the server is still starting to listen.
-                await using var source = Create(Context(url, options: new Dictionary<string, string> { ["timeout"] = "5" }));
-                try
-                {
-                    await source.RunAsync(output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
-                    break;
-                }
-                catch (Exception e) when (attempt < 10 && output.ConnectedCount == 0 && e.Message.Contains("refused"))
-                {
-                    await Task.Delay(200);
-                }
-            }
-
-            Assert.Empty(output.Violations);
-            var video = Assert.Single(output.CurrentTracks, t => t.Codec == CodecId.H264);
-            Assert.Equal((320, 180), (video.Video!.Width, video.Video.Height));
-            Assert.Single(output.CurrentTracks, t => t.Codec == CodecId.Aac);
-            Assert.True(output.FramesOf(CodecId.H264).Count >= 2 * MediaFiles.Fps, $"{output.FramesOf(CodecId.H264).Count} video frames");
-            AssertIncreasing(output.Frames);
-        }
-        finally
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-        }
+        // The RTMP plugin pulls rtmp:// and rtmps:// with its own managed client (tests/Sluice.Protocols.Rtmp.Tests).
+        var factory = TestPluginBuilder.SourceTypeOf(new FFmpegSourcesPlugin());
+        Assert.False(factory.Claims(new Uri("rtmp://127.0.0.1/live/cam")));
+        Assert.False(factory.Claims(new Uri("rtmps://127.0.0.1/live/cam")));
+        Assert.True(factory.Claims(new Uri("rtsp://127.0.0.1/cam")));
     }
 
     [Fact]

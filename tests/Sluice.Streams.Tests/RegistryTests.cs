@@ -54,7 +54,6 @@ public sealed class RegistryTests
         Assert.Null(f.Registry.Publish("fixed", "10.0.0.1")); // a stream with a source is not publishable
 
         var publisher = f.Registry.Publish("pub/cam", "10.0.0.1")!;
-        Assert.Null(f.Registry.Publish("pub/cam", "10.0.0.2"));
         var stream = f.Registry.Find("pub/cam")!;
         await using (var reader = stream.Subscribe())
         {
@@ -74,6 +73,41 @@ public sealed class RegistryTests
         await f.Events.WaitFor("stream_stopped", "pub/cam");
         Assert.Null(f.Registry.Find("pub/cam"));
         Assert.NotNull(f.Registry.Publish("pub/cam", "10.0.0.2")); // free again
+    }
+
+    [Fact]
+    public async Task A_second_publisher_takes_the_stream_over_and_its_readers_stay()
+    {
+        await using var f = await new StreamsFixture().Apply("live pub;");
+        var first = f.Registry.Publish("pub/cam", new PublisherInfo("10.0.0.1", "rtmp") { App = "pub" })!;
+        var stream = f.Registry.Find("pub/cam")!;
+        await using var reader = stream.Subscribe();
+        first.Connected();
+        first.OnTrack(TestSourceFactory.Video);
+        for (var n = 0; n < 5; n++) Frames.Write(first, n);
+
+        // The reconnect of a publisher whose old connection is not dead yet: the new one takes over.
+        var second = f.Registry.Publish("pub/cam", new PublisherInfo("10.0.0.2", "rtmp") { App = "pub" })!;
+        Assert.NotNull(second);
+        Assert.True(first.Ended.IsCancellationRequested);
+        second.Connected();
+        second.OnTrack(TestSourceFactory.Video);
+        for (var n = 0; n < 5; n++) Frames.Write(second, n);
+        var got = 0;
+        while (reader.Frames.TryRead(out var frame)) { got++; frame.Release(); }
+        Assert.Equal(20, got); // the same reader got both publishers' frames
+        var names = f.Events.Names("pub/cam");
+        Assert.Single(names, n => n == "source_switch");
+        Assert.Single(names, n => n == "source_opened");
+        var switched = f.Events.Of("pub/cam").Single(e => e.Name == "source_switch");
+        Assert.Equal(("publish://10.0.0.1", "publish://10.0.0.2", "takeover"), (switched["from"], switched["to"], switched["reason"]));
+        var opened = f.Events.Of("pub/cam").Single(e => e.Name == "source_opened");
+        Assert.Equal(("10.0.0.1", "rtmp", "pub", "pub/cam"), (opened["ip"], opened["proto"], opened["app"], opened["name"]));
+
+        await first.DisposeAsync(); // the stale one leaving does not end the new publication
+        Assert.False(second.Ended.IsCancellationRequested);
+        Assert.DoesNotContain("source_closed", f.Events.Names("pub/cam"));
+        await second.DisposeAsync();
     }
 
     [Fact]

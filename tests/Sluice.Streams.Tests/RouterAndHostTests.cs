@@ -83,6 +83,7 @@ public sealed class RouterAndHostTests
         Assert.Same(registry, services.GetRequiredService<IStreamRegistry>());
         Assert.Same(registry.Sessions, services.GetRequiredService<ISessionTracker>());
         Assert.Same(registry.Vod, services.GetRequiredService<IVodLibrary>());
+        Assert.NotNull(services.GetRequiredService<Sluice.Abstractions.Access.IAccessAuthorizer>());
         Assert.Same(core.Router, services.GetRequiredService<IEventEmitter>());
         Assert.Same(core.Configuration, services.GetRequiredService<IConfigurationAccessor>());
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Frames;
 using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Hls.Muxing;
@@ -20,11 +21,13 @@ internal sealed partial class HlsDelivery
             await Replies.NotFoundAsync(http, $"stream {name}").ConfigureAwait(false);
             return;
         }
-        if (Sessions.Touch(name, Replies.ClientIp(http), Replies.UserAgent(http), segmenter.Stream) is null)
+        var session = Sessions.Touch(name, Replies.ClientIp(http), Replies.UserAgent(http), segmenter.Stream, authorize: HlsAuthorization(http, name));
+        if (session is null)
         {
             await Replies.SessionsFullAsync(http).ConfigureAwait(false);
             return;
         }
+        if (!await AdmittedAsync(http, session).ConfigureAwait(false)) return;
         bool ready;
         try
         {
@@ -60,12 +63,13 @@ internal sealed partial class HlsDelivery
         }
         try
         {
-            var viewer = Sessions.Touch(name, Replies.ClientIp(http), Replies.UserAgent(http), segmenter.Stream);
+            var viewer = Sessions.Touch(name, Replies.ClientIp(http), Replies.UserAgent(http), segmenter.Stream, authorize: HlsAuthorization(http, name));
             if (viewer is null)
             {
                 await Replies.SessionsFullAsync(http).ConfigureAwait(false);
                 return;
             }
+            if (!await AdmittedAsync(http, viewer).ConfigureAwait(false)) return;
             await Replies.BodyAsync(http, Replies.TransportStreamType, data.Memory, cache: true).ConfigureAwait(false);
             if (!HttpMethods.IsHead(http.Request.Method)) viewer.AddBytes(data.Length);
         }
@@ -93,6 +97,8 @@ internal sealed partial class HlsDelivery
             await Replies.SessionsFullAsync(http).ConfigureAwait(false);
             return;
         }
+        viewer.Authorization = AuthorizeAsync(http, AccessKind.Play, name, "mpegts", viewer);
+        if (!await AdmittedAsync(http, viewer).ConfigureAwait(false)) return;
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = Replies.TransportStreamType;
         http.Response.Headers.CacheControl = "no-cache";

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Sluice.Abstractions.Access;
 using Microsoft.Extensions.Logging;
 using Sluice.Media.MpegTs;
 using Sluice.Abstractions.Streams;
@@ -15,7 +16,20 @@ internal sealed partial class HlsDelivery
     private async Task PublishAsync(HttpContext http, string name)
     {
         var ip = Replies.ClientIp(http);
-        var publisher = _registry.Publish(name, ip);
+        using var session = Sessions.Open(SessionKind.Publish, name, "mpegts", ip, Replies.UserAgent(http), stream: null);
+        if (session is null)
+        {
+            await Replies.SessionsFullAsync(http).ConfigureAwait(false);
+            return;
+        }
+        // The block's password and on_publish guard HTTP publishing exactly as they guard RTMP.
+        var decision = await AuthorizeAsync(http, AccessKind.Publish, name, "mpegts", session).ConfigureAwait(false);
+        if (!decision.Allowed)
+        {
+            await Replies.TextAsync(http, StatusCodes.Status403Forbidden, $"publishing to {name} is not authorized").ConfigureAwait(false);
+            return;
+        }
+        var publisher = _registry.Publish(name, new PublisherInfo(ip, "mpegts"));
         if (publisher is null)
         {
             await Replies.TextAsync(http, StatusCodes.Status403Forbidden, $"publishing to {name} is not allowed").ConfigureAwait(false);
@@ -23,12 +37,6 @@ internal sealed partial class HlsDelivery
         }
         await using (publisher.ConfigureAwait(false))
         {
-            using var session = Sessions.Open(SessionKind.Publish, name, "mpegts", ip, Replies.UserAgent(http), stream: null);
-            if (session is null)
-            {
-                await Replies.SessionsFullAsync(http).ConfigureAwait(false);
-                return;
-            }
             // A publication is as long as the stream lasts: no body size limit.
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Sluice.Abstractions.Access;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Streams;
@@ -44,11 +45,14 @@ internal sealed partial class HlsDelivery
         switch (path.Resource)
         {
             case DeliveryResource.Playlist:
-                if (Sessions.Touch(path.Name, ip, agent, null, v => FileOpened(path.Name, file, ip), v => FileClosed(path.Name, file, ip, v)) is null)
+                var session = Sessions.Touch(path.Name, ip, agent, null, v => FileOpened(path.Name, file, ip), v => FileClosed(path.Name, file, ip, v),
+                    HlsAuthorization(http, path.Name));
+                if (session is null)
                 {
                     await Replies.SessionsFullAsync(http).ConfigureAwait(false);
                     return;
                 }
+                if (!await AdmittedAsync(http, session).ConfigureAwait(false)) return;
                 await Replies.BodyAsync(http, Replies.PlaylistType, index.Playlist, cache: true).ConfigureAwait(false);
                 return;
             case DeliveryResource.Segment:
@@ -57,12 +61,14 @@ internal sealed partial class HlsDelivery
                     await Replies.NotFoundAsync(http, $"segment {path.Sequence} of {path.Name}").ConfigureAwait(false);
                     return;
                 }
-                var viewer = Sessions.Touch(path.Name, ip, agent, null, v => FileOpened(path.Name, file, ip), v => FileClosed(path.Name, file, ip, v));
+                var viewer = Sessions.Touch(path.Name, ip, agent, null, v => FileOpened(path.Name, file, ip), v => FileClosed(path.Name, file, ip, v),
+                    HlsAuthorization(http, path.Name));
                 if (viewer is null)
                 {
                     await Replies.SessionsFullAsync(http).ConfigureAwait(false);
                     return;
                 }
+                if (!await AdmittedAsync(http, viewer).ConfigureAwait(false)) return;
                 await SendRangeAsync(http, index, index.Segments[(int)path.Sequence], path.Sequence > 0, viewer).ConfigureAwait(false);
                 return;
             default:
@@ -73,6 +79,8 @@ internal sealed partial class HlsDelivery
                         await Replies.SessionsFullAsync(http).ConfigureAwait(false);
                         return;
                     }
+                    whole.Authorization = AuthorizeAsync(http, AccessKind.Play, path.Name, "mpegts", whole);
+                    if (!await AdmittedAsync(http, whole).ConfigureAwait(false)) return;
                     FileOpened(path.Name, file, ip);
                     await SendRangeAsync(http, index, new VodSegment(0, index.FileLength, index.DurationSeconds), false, whole).ConfigureAwait(false);
                 }

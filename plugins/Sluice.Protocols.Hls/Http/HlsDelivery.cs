@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
@@ -19,6 +20,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private readonly IStreamRegistry _registry;
     private readonly IVodLibrary? _vod;
     private readonly IEventEmitter? _events;
+    private readonly IAccessAuthorizer? _access;
     private readonly HlsOptions _options;
     private readonly ILogger _log;
     private readonly VodCache _vodCache;
@@ -26,8 +28,9 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private Task? _sweep;
 
     public HlsDelivery(IStreamRegistry registry, ISessionTracker? sessions, IVodLibrary? vod, IEventEmitter? events,
-        HlsOptions options, ILoggerFactory loggers)
+        HlsOptions options, ILoggerFactory loggers, IAccessAuthorizer? access = null)
     {
+        _access = access;
         _registry = registry;
         _vod = vod;
         _events = events;

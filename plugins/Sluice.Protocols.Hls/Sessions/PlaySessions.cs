@@ -1,3 +1,4 @@
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Sessions;
@@ -35,10 +36,11 @@ internal sealed class PlaySessions(ISessionTracker? tracker, HlsOptions options)
 
     /// <summary>
     /// The grouped HLS session of this client, opened on its first request; null when the tracker
-    /// refuses a new one.
+    /// refuses a new one. A new session is authorized once by <paramref name="authorize"/> (its
+    /// <see cref="PlayViewer.Authorization"/>); a refused one is closed, so the next request is a new session.
     /// </summary>
     public PlayViewer? Touch(string media, string ip, string? userAgent, IMediaStream? stream,
-        Action<PlayViewer>? onOpen = null, Action<PlayViewer>? onClose = null)
+        Action<PlayViewer>? onOpen = null, Action<PlayViewer>? onClose = null, Func<PlayViewer, Task<AccessDecision>>? authorize = null)
     {
         var key = new Key(media, ip, userAgent ?? "");
         lock (_gate)
@@ -51,6 +53,7 @@ internal sealed class PlaySessions(ISessionTracker? tracker, HlsOptions options)
             var opened = Open(SessionKind.Play, media, "hls", ip, userAgent, stream, onClose);
             if (opened is null) return null;
             _grouped[key] = opened;
+            if (authorize is not null) opened.Authorization = authorize(opened);
             onOpen?.Invoke(opened);
             return opened;
         }

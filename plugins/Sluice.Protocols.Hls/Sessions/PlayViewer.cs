@@ -1,3 +1,4 @@
+using Sluice.Abstractions.Access;
 using Sluice.Abstractions.Streams;
 
 namespace Sluice.Protocols.Hls.Sessions;
@@ -14,6 +15,12 @@ internal sealed class PlayViewer(ISession? session, IDisposable? viewerCount, Ac
     private int _closed;
 
     public string? SessionId => session?.Id;
+
+    /// <summary>The session's authorization (asked once, when it opened); every request of the session waits for it.</summary>
+    public Task<AccessDecision> Authorization { get; set; } = Task.FromResult(AccessDecision.Allow);
+
+    /// <summary>The session was authorized: emits <c>play_connected</c>.</summary>
+    public void Connected() => session?.Connected();
 
     public long Bytes => Interlocked.Read(ref _bytes);
 

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Sluice.Rtmp.Benchmarks.RtmpPathBenchmarks).Assembly).Run(args);
