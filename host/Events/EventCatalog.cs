@@ -94,6 +94,9 @@ internal static class EventCatalog
         new("long_gc", Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes, kind"),
         new("long_schedule_pid", Warning, SystemOverloaded, "Erlang system monitor: a process ran too long without yielding. Its .NET counterpart is threadpool_starvation.", Both),
         new("long_schedule_port", Warning, SystemOverloaded, "Erlang system monitor: a port ran too long. Kept for filters; Sluice never emits it.", Both),
+        new("cluster_peer_up", Notice, null, "Cluster ingest: a peer answers again (or for the first time); each server reports its own view.", Sluice, Fields: "peer"),
+        new("cluster_peer_down", Warning, null, "Cluster ingest: a peer has not answered for its stale_timeout (or lost its etcd lease) and counts as dead.", Sluice, Fields: "peer"),
+        new("cluster_stream_moved", Notice, null, "Cluster ingest: this server started capturing the stream, which was captured elsewhere or nowhere.", Sluice, Fields: "from, to"),
         new("threadpool_starvation", Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),
     ];
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Configuration;
+using Sluice.Host.Cluster;
 using Sluice.Host.Configuration;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
@@ -19,7 +20,7 @@ internal sealed class HostCore : IAsyncDisposable
     private HostCore(ConfigSource source, ILoggerFactory loggerFactory, Func<PluginSetChange, CancellationToken, Task>? onPluginsChanged)
     {
         Source = source;
-        Services = HostServices.Build(loggerFactory, () => Router!, () => Plugins!, Configuration, () => Streams!);
+        Services = HostServices.Build(loggerFactory, () => Router!, () => Plugins!, Configuration, () => Streams!, Gate);
 
         var core = new ContributionSet();
         Plugins = new PluginManager(new PluginHostOptions { PluginsDirectory = PluginsDirectoryOf(source) },
@@ -28,12 +29,15 @@ internal sealed class HostCore : IAsyncDisposable
         core.Add<IConfigSection>(new NotifyConfigSection());
         core.Add<IConfigSection>(new StreamsConfigSection(Plugins));
         core.Add<IConfigSection>(new ProtocolListenersSection(Plugins));
+        core.Add<IConfigSection>(new ClusterConfigSection(Plugins));
         Router = new EventRouter(new NotifyRouterSettings { ConfigDirectory = source.Directory }, Plugins, loggerFactory, Services);
         Streams = new StreamRegistry(Router, Plugins, loggerFactory,
-            new StreamRegistrySettings { ConfigDirectory = source.Directory, Services = Services, Time = TimeProvider.System });
+            new StreamRegistrySettings { ConfigDirectory = source.Directory, Services = Services, Time = TimeProvider.System }, Gate);
+        Cluster = new ClusterCoordinator(Plugins, Router, Gate, Streams, Services, loggerFactory);
         Listeners = new ProtocolListeners(Plugins, Router, Services, loggerFactory);
         // Order matters: notify blocks exist before streams start emitting, streams before publishers connect.
         core.Add<IConfigurationListener>(Router);
+        core.Add<IConfigurationListener>(Cluster); // decides what cluster streams may capture before the registry starts any
         core.Add<IConfigurationListener>(Streams);
         core.Add<IConfigurationListener>(Listeners);
     }
@@ -49,6 +53,11 @@ internal sealed class HostCore : IAsyncDisposable
     public EventRouter Router { get; }
 
     public StreamRegistry Streams { get; }
+
+    /// <summary>What the registry asks before capturing a cluster_ingest stream; the host's stream locator.</summary>
+    public CaptureGate Gate { get; } = new();
+
+    public ClusterCoordinator Cluster { get; }
 
     public ProtocolListeners Listeners { get; }
 
@@ -84,6 +93,7 @@ internal sealed class HostCore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Listeners.DisposeAsync(); // no new publishers or players
+        await Cluster.DisposeAsync(); // cluster streams stop and the strategy (plugin code) lets go of its peers and leases
         await Streams.DisposeAsync(); // sources are plugin code: stop them before plugins unload
         await Plugins.DisposeAsync();
         await Router.DisposeAsync();

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
+using Sluice.Host.Cluster;
 using Sluice.Host.Notify;
 using Sluice.Host.Plugins;
 using Sluice.Host.Streams;
@@ -17,7 +19,7 @@ namespace Sluice.Host.Hosting;
 internal static class HostServices
 {
     public static ServiceProvider Build(ILoggerFactory loggerFactory, Func<EventRouter> router,
-        Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams) =>
+        Func<PluginManager> plugins, IConfigurationAccessor configuration, Func<StreamRegistry> streams, CaptureGate gate) =>
         new ServiceCollection()
             .AddSingleton(loggerFactory)
             .AddSingleton(TimeProvider.System)
@@ -29,6 +31,7 @@ internal static class HostServices
             .AddSingleton<IStreamRegistry>(_ => streams())
             .AddSingleton<ISessionTracker>(_ => streams().Sessions)
             .AddSingleton<IVodLibrary>(_ => streams().Vod)
+            .AddSingleton<IStreamLocator>(gate)
             .BuildServiceProvider();
 }
 

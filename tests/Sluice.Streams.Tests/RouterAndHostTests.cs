@@ -76,7 +76,7 @@ public sealed class RouterAndHostTests
     public async Task Plugins_get_the_registry_the_session_tracker_and_the_vod_library_from_host_services()
     {
         var registry = new StreamRegistry(new CollectingEmitter(), new TestContributions());
-        await using var services = HostServices.Build(NullLoggerFactory.Instance, () => null!, () => null!, new ConfigurationAccessor(), () => registry);
+        await using var services = HostServices.Build(NullLoggerFactory.Instance, () => null!, () => null!, new ConfigurationAccessor(), () => registry, new Sluice.Host.Cluster.CaptureGate());
         Assert.Same(registry, services.GetRequiredService<IStreamRegistry>());
         Assert.Same(registry.Sessions, services.GetRequiredService<ISessionTracker>());
         Assert.Same(registry.Vod, services.GetRequiredService<IVodLibrary>());
