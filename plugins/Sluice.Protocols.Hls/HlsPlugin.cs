@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
@@ -10,7 +11,8 @@ namespace Sluice.Protocols.Hls;
 /// HLS and MPEG-TS over HTTP on the host's listeners (Flussonic's URLs: <c>/NAME/index.m3u8</c>,
 /// <c>/NAME/mono.m3u8</c>, <c>/NAME/mpegts</c>), MPEG-TS publishing by PUT/POST <c>/NAME/mpegts</c>, and
 /// the same for files of <c>file PREFIX</c> blocks. Needs the host's <see cref="IStreamRegistry"/>;
-/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/> and <see cref="IEventEmitter"/> when offered.
+/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/> and <see cref="IStreamLocator"/>
+/// (viewers of a cluster stream captured on another server are redirected there) when offered.
 /// </summary>
 public sealed class HlsPlugin : ISluicePlugin
 {
@@ -36,6 +38,7 @@ public sealed class HlsPlugin : ISluicePlugin
             services.GetService(typeof(ISessionTracker)) as ISessionTracker,
             services.GetService(typeof(IVodLibrary)) as IVodLibrary,
             services.GetService(typeof(IEventEmitter)) as IEventEmitter,
+            services.GetService(typeof(IStreamLocator)) as IStreamLocator,
             _options,
             plugin.LoggerFactory);
         plugin.AddService(delivery);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
@@ -19,6 +20,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private readonly IStreamRegistry _registry;
     private readonly IVodLibrary? _vod;
     private readonly IEventEmitter? _events;
+    private readonly IStreamLocator? _locator;
     private readonly HlsOptions _options;
     private readonly ILogger _log;
     private readonly VodCache _vodCache;
@@ -26,8 +28,9 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private Task? _sweep;
 
     public HlsDelivery(IStreamRegistry registry, ISessionTracker? sessions, IVodLibrary? vod, IEventEmitter? events,
-        HlsOptions options, ILoggerFactory loggers)
+        IStreamLocator? locator, HlsOptions options, ILoggerFactory loggers)
     {
+        _locator = locator;
         _registry = registry;
         _vod = vod;
         _events = events;
@@ -49,6 +52,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
         http.Response.Headers.AccessControlAllowOrigin = "*";
         if (!TryGetPath(http, out var path)) return Replies.NotFoundAsync(http, "resource");
         if (IsVod(path, out var prefix, out var relative)) return ServeVodAsync(http, path, prefix, relative);
+        if (_locator?.CapturedElsewhere(path.Name) is { } server) return Replies.RedirectAsync(http, server.Url);
         return path.Resource switch
         {
             DeliveryResource.Playlist => ServeLivePlaylistAsync(http, path.Name),
