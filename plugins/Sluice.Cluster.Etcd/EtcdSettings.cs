@@ -25,8 +25,11 @@ internal sealed record EtcdSettings(IReadOnlyList<Uri> Endpoints, TimeSpan Lease
     /// <summary>How often the members and owners are read and streams claimed or released.</summary>
     public TimeSpan PollInterval => LeaseTtl / 4 < TimeSpan.FromMilliseconds(500) ? LeaseTtl / 4 : TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The deadline of one request to etcd.</summary>
-    public TimeSpan RequestTimeout => LeaseTtl / 3;
+    /// <summary>
+    /// The deadline of one request to etcd: half the TTL, at least 1 s (a loaded etcd answers a grant or a
+    /// range in hundreds of milliseconds). Renewals have their own: the time the lease has left here.
+    /// </summary>
+    public TimeSpan RequestTimeout => LeaseTtl / 2 < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : LeaseTtl / 2;
 
     public string NodesPrefix => Prefix + "nodes/";
 

@@ -49,12 +49,12 @@ internal sealed class EtcdStore(EtcdSettings settings) : IDisposable
         return r.Succeeded;
     }
 
-    /// <summary>Deletes <paramref name="key"/> only while it still says <paramref name="value"/> (this server's claim).</summary>
-    public async Task DeleteIfAsync(string key, string value, CancellationToken cancellationToken)
+    /// <summary>Deletes <paramref name="key"/> only while it lives on <paramref name="lease"/> (this server's claim, not a later one's).</summary>
+    public async Task DeleteIfAsync(string key, long lease, CancellationToken cancellationToken)
     {
         var k = ByteString.CopyFromUtf8(key);
         var txn = new TxnRequest();
-        txn.Compare.Add(new Compare { Key = k, Target = Compare.Types.CompareTarget.Value, Result = Compare.Types.CompareResult.Equal, Value = ByteString.CopyFromUtf8(value) });
+        txn.Compare.Add(new Compare { Key = k, Target = Compare.Types.CompareTarget.Lease, Result = Compare.Types.CompareResult.Equal, Lease = lease });
         txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = k } });
         await _client.TransactionAsync(txn, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
     }

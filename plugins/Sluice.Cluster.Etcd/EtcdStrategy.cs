@@ -120,11 +120,12 @@ internal sealed class EtcdStrategy : IClusterStrategy
         Interlocked.Exchange(ref _lease, lease);
         _clock.Renewed(sent, _settings.LeaseTtl);
         ArmFence();
-        await _store.PutAsync(_settings.NodesPrefix + _self.Name, NodeValue(), lease, stop).ConfigureAwait(false);
+        var published = NodeValue();
+        await _store.PutAsync(_settings.NodesPrefix + _self.Name, published, lease, stop).ConfigureAwait(false);
         _log.LogInformation("etcd lease {Lease:x} taken ({Ttl:0} s) as {Self}", lease, _settings.LeaseTtl.TotalSeconds, _self.Name);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var keepAlive = KeepAliveAsync(lease, session.Token);
-        var claims = ClaimLoopAsync(lease, session.Token);
+        var claims = ClaimLoopAsync(lease, published, session.Token);
         var ended = await Task.WhenAny(keepAlive, claims).ConfigureAwait(false);
         await session.CancelAsync().ConfigureAwait(false);
         try { await Task.WhenAll(keepAlive, claims).ConfigureAwait(false); } catch (OperationCanceledException) { }
@@ -153,17 +154,41 @@ internal sealed class EtcdStrategy : IClusterStrategy
             if (ttl <= TimeSpan.Zero) throw new InvalidOperationException("etcd says the lease expired");
             _clock.Renewed(sent, ttl);
             ArmFence();
-            await _store.PutAsync(_settings.NodesPrefix + _self.Name, NodeValue(), lease, stop).ConfigureAwait(false);
         }
     }
 
-    private async Task ClaimLoopAsync(long lease, CancellationToken stop)
+    /// <summary>
+    /// Polls until the session ends. A failed poll (etcd slow to answer a range or a transaction) is retried at
+    /// the next one and never ends the lease: only renewals decide that, and the fence holds meanwhile.
+    /// </summary>
+    private async Task ClaimLoopAsync(long lease, string published, CancellationToken stop)
     {
+        var failing = false;
         while (true)
         {
-            await PollAsync(lease, stop).ConfigureAwait(false);
+            try
+            {
+                published = await PublishAsync(lease, published, stop).ConfigureAwait(false);
+                await PollAsync(lease, stop).ConfigureAwait(false);
+                if (failing) _log.LogInformation("etcd answers the cluster's polls again");
+                failing = false;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested && e is not OutOfMemoryException)
+            {
+                if (!failing) _log.LogWarning("an etcd poll failed ({Error}); retrying, the lease holds meanwhile", e.Message);
+                failing = true;
+            }
             await Task.Delay(_settings.PollInterval, _time, stop).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>This server's member key (its URL and load) again when its load changed: renewals never wait for it.</summary>
+    private async Task<string> PublishAsync(long lease, string published, CancellationToken stop)
+    {
+        var value = NodeValue();
+        if (value == published) return published;
+        await _store.PutAsync(_settings.NodesPrefix + _self.Name, value, lease, stop).ConfigureAwait(false);
+        return value;
     }
 
     /// <summary>Reads members and owners, then claims, keeps or releases; raises <see cref="Changed"/> when anything moved.</summary>
@@ -178,7 +203,9 @@ internal sealed class EtcdStrategy : IClusterStrategy
 
         lock (_gate)
         {
-            foreach (var s in plan.Keep) changed |= _clock.IsValid && _owned.Add(s);
+            // A stream being released stays released until its key is gone, even if the members flap back
+            // meanwhile: its key is about to be deleted, and another server may claim it at once.
+            foreach (var s in plan.Keep) changed |= _clock.IsValid && !_releasing.ContainsKey(s) && _owned.Add(s);
             foreach (var s in plan.Release)
             {
                 if (!_owned.Remove(s)) continue;
@@ -192,13 +219,13 @@ internal sealed class EtcdStrategy : IClusterStrategy
         foreach (var (s, since) in Snapshot(_releasing))
         {
             if (_time.GetElapsedTime(since) < _settings.PollInterval) continue;
-            await _store.DeleteIfAsync(_settings.StreamsPrefix + s, _self.Name, stop).ConfigureAwait(false);
+            await _store.DeleteIfAsync(_settings.StreamsPrefix + s, lease, stop).ConfigureAwait(false);
             lock (_gate) _releasing.Remove(s);
             owners.Remove(s);
             _log.LogInformation("released cluster stream {Stream}", s);
         }
         foreach (var s in keys.Keys.Where(k => keys[k].Lease == lease && !streams.Any(c => c.Name == k)).ToArray())
-            await _store.DeleteIfAsync(_settings.StreamsPrefix + s, _self.Name, stop).ConfigureAwait(false); // no longer a cluster stream
+            await _store.DeleteIfAsync(_settings.StreamsPrefix + s, lease, stop).ConfigureAwait(false); // no longer a cluster stream
         foreach (var s in plan.Claim)
         {
             if (!_clock.IsValid) break;
