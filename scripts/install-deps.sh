@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Sluice's demo and tests use from Debian's packages, only when missing:
 # ffmpeg/ffprobe (media tests, ffmpeg sources), python3-aiosmtpd (a real SMTP server for mail sinks),
-# fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand).
+# fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand),
+# etcd-server (a real etcd for the cluster tests and the chaos benchmark of the etcd strategy).
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 # fake:// draws its clock with DejaVu; Debian's ffmpeg normally brings it (fontconfig-config depends on it).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing+=(fonts-dejavu-core)
+[ -x /usr/bin/etcd ] || missing+=(etcd-server)
 command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -3,19 +3,20 @@ using Sluice.Cluster.Tests.Support;
 
 namespace Sluice.Cluster.Tests;
 
-/// <summary>Three real hosts polling each other (the spec's peer lines) on 127.0.0.1.</summary>
+/// <summary>Three real hosts polling each other (the spec's peer lines) on 127.0.0.1, 127.0.0.2 and 127.0.0.3.</summary>
 [Collection(nameof(ProcessTests))]
 public sealed class PeersClusterTests
 {
     private const int FetchMs = 300, StaleMs = 1500;
     private static readonly TimeSpan Failover = TimeSpan.FromMilliseconds(StaleMs) + TimeSpan.FromSeconds(2);
 
-    private static async Task<ClusterGroup> StartAsync(int streams, Func<int, string>? extra = null)
+    private static async Task<ClusterGroup> StartAsync(int streams, Func<string, string>? extra = null)
     {
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Tcp()).ToArray();
+        var names = ClusterGroup.Names(3);
         var udp = FreePort.Udp();
-        var captureAt = new Dictionary<string, string> { ["cam03"] = $"127.0.0.1:{ports[2]}" };
-        return await ClusterGroup.StartAsync(ports, p => ClusterGroup.Peers(ports, FetchMs, StaleMs) + ClusterGroup.UdpStreams(streams, udp, captureAt) + (extra?.Invoke(p) ?? ""));
+        // capture_at names the host only, as the spec's capture_at=streamer does.
+        var captureAt = new Dictionary<string, string> { ["cam03"] = "127.0.0.3" };
+        return await ClusterGroup.StartAsync(names, n => ClusterGroup.Peers(names, FetchMs, StaleMs) + ClusterGroup.UdpStreams(streams, udp, captureAt) + (extra?.Invoke(n) ?? ""));
     }
 
     private static bool EachOnce(IReadOnlyList<(ClusterNode Node, ClusterView View)> views, int expectedServers, int streams) =>
@@ -40,7 +41,7 @@ public sealed class PeersClusterTests
         using (var redirect = await elsewhere.Http.GetAsync("/cam03/index.m3u8?token=abc"))
         {
             Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
-            Assert.Equal($"http://127.0.0.1:{group[2].Port}/cam03/index.m3u8?token=abc", redirect.Headers.Location!.AbsoluteUri);
+            Assert.Equal($"http://{group[2].Name}/cam03/index.m3u8?token=abc", redirect.Headers.Location!.AbsoluteUri);
         }
 
         // The capture_at server dies (kill -9): cam03 is captured elsewhere within stale_timeout + 2 s.
@@ -51,17 +52,17 @@ public sealed class PeersClusterTests
         Assert.All(after, v => Assert.False(v.View.Peers[group[2].Name]));
         var holder = after.Single(v => v.View.CapturedHere.Contains("cam03")).Node;
         using (var redirect = await after.First(v => v.Node != holder).Node.Http.GetAsync("/cam03/mpegts"))
-            Assert.Equal($"http://127.0.0.1:{holder.Port}/cam03/mpegts", redirect.Headers.Location!.AbsoluteUri);
+            Assert.Equal($"http://{holder.Name}/cam03/mpegts", redirect.Headers.Location!.AbsoluteUri);
 
         // It comes back: cam03 goes back to it, and the others' streams stay where they were.
-        var before = after.SelectMany(v => v.View.CapturedHere.Where(s => s != "cam03").Select(s => (s, v.Node.Port))).ToHashSet();
+        var before = after.SelectMany(v => v.View.CapturedHere.Where(s => s != "cam03").Select(s => (s, v.Node.Name))).ToHashSet();
         await group[2].StartAsync();
         await group.WaitAsync(v => EachOnce(v, 3, 6) && v.Single(x => x.Node == group[2]).View.CapturedHere.Contains("cam03"),
             TimeSpan.FromSeconds(20), "failback to capture_at");
         var back = await group.ViewsAsync();
-        var moved = before.Count(b => !back.Single(v => v.Node.Port == b.Port).View.CapturedHere.Contains(b.s));
+        var moved = before.Count(b => !back.Single(v => v.Node.Name == b.Name).View.CapturedHere.Contains(b.s));
         Assert.True(moved <= 6, "only the returning server's share moves");
-        Assert.True(group[0].LogHas("cluster peer 127.0.0.1:" + group[2].Port + " is down"), group[0].Output);
+        Assert.True(group[0].LogHas("cluster peer " + group[2].Name + " is down"), group[0].Output);
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class PeersClusterTests
         ok.Headers.Add("X-Sluice-Cluster-Key", ClusterGroup.Key);
         using var answer = await group[0].Http.SendAsync(ok);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Contains($"\"server\":\"127.0.0.1:{group[0].Port}\"", await answer.Content.ReadAsStringAsync());
+        Assert.Contains($"\"server\":\"{group[0].Name}\"", await answer.Content.ReadAsStringAsync());
         var cluster = await group[0].Http.GetStringAsync("/api/v1/cluster");
         Assert.DoesNotContain(ClusterGroup.Key, cluster);
     }
@@ -95,10 +96,10 @@ public sealed class PeersClusterTests
     [Fact]
     public async Task A_server_with_another_key_sees_its_peers_dead_and_they_refuse_it()
     {
-        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Tcp()).ToArray();
+        var names = ClusterGroup.Names(3);
         var udp = FreePort.Udp();
-        await using var group = await ClusterGroup.StartAsync(ports, p =>
-            ClusterGroup.Peers(ports, FetchMs, StaleMs).Replace(p == ports[2] ? ClusterGroup.Key : "\0", "another-key") + ClusterGroup.UdpStreams(2, udp));
+        await using var group = await ClusterGroup.StartAsync(names, n =>
+            ClusterGroup.Peers(names, FetchMs, StaleMs).Replace(n == names[2] ? ClusterGroup.Key : "\0", "another-key") + ClusterGroup.UdpStreams(2, udp));
         await group.WaitAsync(v => v.Count == 3 && v.Single(x => x.Node == group[2]).View.Peers.Where(p => p.Key != group[2].Name).All(p => !p.Value)
             && v.Single(x => x.Node == group[0]).View.Peers[group[2].Name] == false, TimeSpan.FromSeconds(20), "the odd server isolated");
         await WaitForLogAsync(group[0], "wrong cluster_key");
@@ -107,13 +108,13 @@ public sealed class PeersClusterTests
     [Fact]
     public async Task A_stream_asked_for_and_absent_here_is_pulled_from_the_source_origin()
     {
-        var origin = FreePort.Tcp();
-        var edge = FreePort.Tcp();
+        var origin = $"127.0.0.2:{FreePort.Tcp(System.Net.IPAddress.Parse("127.0.0.2"))}";
+        var edge = $"127.0.0.1:{FreePort.Tcp()}";
         await using var originNode = new ClusterNode(origin, $"cluster_key {ClusterGroup.Key};\nstream live1 {{ input fake://live1; }}\n");
-        await using var edgeNode = new ClusterNode(edge, $"cluster_key {ClusterGroup.Key};\nsource 127.0.0.1:{origin};\n");
+        await using var edgeNode = new ClusterNode(edge, $"cluster_key {ClusterGroup.Key};\nsource {origin};\n");
         await Task.WhenAll(originNode.StartAsync(), edgeNode.StartAsync());
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        using var response = await http.GetAsync($"http://127.0.0.1:{edge}/live1/mpegts", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await http.GetAsync($"http://{edge}/live1/mpegts", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var body = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[188 * 10];

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 
 namespace Sluice.Cluster.Tests.Support;
 
 /// <summary>
-/// N servers on 127.0.0.1 with the same stream list and peer lines (or the same etcd engine), each in its own
-/// folder, plus the bounded waits and the sampling the tests assert on.
+/// N servers on 127.0.0.1, 127.0.0.2, ... (one port, free on every address) with the same stream list and peer
+/// lines (or the same etcd engine), each in its own folder, plus the bounded waits and the sampling the tests assert on.
 /// </summary>
 internal sealed class ClusterGroup : IAsyncDisposable
 {
@@ -28,13 +29,36 @@ internal sealed class ClusterGroup : IAsyncDisposable
         return sb.ToString();
     }
 
-    /// <summary>Peer lines for the ports, with short timeouts (milliseconds).</summary>
-    public static string Peers(IEnumerable<int> ports, int fetchMs, int staleMs) =>
-        $"cluster_key {Key};\n" + string.Concat(ports.Select(p => $"peer 127.0.0.1:{p} {{ fetch_timeout {fetchMs}; stale_timeout {staleMs}; }}\n"));
+    /// <summary>Peer lines for the servers, with short timeouts (milliseconds).</summary>
+    public static string Peers(IEnumerable<string> names, int fetchMs, int staleMs) =>
+        $"cluster_key {Key};\n" + string.Concat(names.Select(n => $"peer {n} {{ fetch_timeout {fetchMs}; stale_timeout {staleMs}; }}\n"));
 
-    public static async Task<ClusterGroup> StartAsync(IReadOnlyList<int> ports, Func<int, string> config, string? pluginsDir = null)
+    /// <summary><paramref name="count"/> servers' names: 127.0.0.1:P, 127.0.0.2:P, ... with a port P free on each address.</summary>
+    public static string[] Names(int count)
     {
-        var nodes = ports.Select(p => new ClusterNode(p, config(p), pluginsDir)).ToArray();
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = FreePort.Tcp();
+            if (Enumerable.Range(2, count - 1).All(i => IsFree(IPAddress.Parse($"127.0.0.{i}"), port)))
+                return Enumerable.Range(1, count).Select(i => $"127.0.0.{i}:{port}").ToArray();
+        }
+        throw new InvalidOperationException("no port free on 127.0.0.1.." + count);
+    }
+
+    private static bool IsFree(IPAddress address, int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(address, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException) { return false; }
+    }
+
+    public static async Task<ClusterGroup> StartAsync(IReadOnlyList<string> names, Func<string, string> config, string? pluginsDir = null)
+    {
+        var nodes = names.Select(n => new ClusterNode(n, config(n), pluginsDir)).ToArray();
         var group = new ClusterGroup(nodes);
         try
         {

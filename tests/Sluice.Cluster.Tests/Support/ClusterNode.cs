@@ -8,7 +8,7 @@ using System.Text.Json;
 namespace Sluice.Cluster.Tests.Support;
 
 /// <summary>
-/// One real `sluice run` process of a group on 127.0.0.1:<see cref="Port"/>, with its own folder, that can be
+/// One real `sluice run` process of a group on <see cref="Name"/> (<c>127.0.0.N:PORT</c>), with its own folder, that can be
 /// killed with SIGKILL and started again, or frozen (SIGSTOP) and resumed (SIGCONT).
 /// </summary>
 internal sealed class ClusterNode : IAsyncDisposable
@@ -17,18 +17,24 @@ internal sealed class ClusterNode : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private Process? _process;
 
-    public ClusterNode(int port, string config, string? pluginsDir = null)
+    public ClusterNode(string name, string config, string? pluginsDir = null)
     {
-        Port = port;
+        Name = name;
+        Address = name[..name.LastIndexOf(':')];
+        Port = int.Parse(name[(name.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         Folder = Directory.CreateTempSubdirectory("sluice-cluster-").FullName;
-        _config = (pluginsDir is null ? "" : $"plugins_dir {pluginsDir};\n") + $"http 127.0.0.1:{port};\nhostname node{port};\n" + config;
+        _config = (pluginsDir is null ? "" : $"plugins_dir {pluginsDir};\n") + $"http {name};\nhostname node-{Address.Replace('.', '-')}-{Port};\n" + config;
         File.WriteAllText(ConfigPath, _config);
-        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://{name}"), Timeout = TimeSpan.FromSeconds(5) };
     }
+
+    /// <summary>The loopback address it listens on (127.0.0.1, 127.0.0.2, ...).</summary>
+    public string Address { get; }
 
     public int Port { get; }
 
-    public string Name => $"127.0.0.1:{Port}";
+    /// <summary><c>ADDRESS:PORT</c>: its <c>http</c> listener and its name in the group.</summary>
+    public string Name { get; }
 
     public string Folder { get; }
 
