@@ -1,38 +1,50 @@
 #!/usr/bin/env python3
-"""Cluster-ingest chaos benchmark: 3 real sluice servers on 127.0.0.1, 30 cluster_ingest streams, random
+"""Cluster-ingest chaos benchmark: 3 real sluice servers on 127.0.0.1, .2 and .3, 30 cluster_ingest streams, random
 kill -9 / restart and SIGSTOP / SIGCONT of a server, for one strategy (peers or etcd). Every 100 ms each
 server's GET /api/v1/cluster is sampled; per stream it counts the seconds with no capture, the seconds
 captured twice, the moves, the failover times (from the fault to the stream captured again) and the balance.
 
-    bench/cluster-chaos/chaos.py --strategy peers --minutes 10
-    bench/cluster-chaos/chaos.py --strategy etcd --minutes 10     # needs /usr/bin/etcd (scripts/install-deps.sh)
+    bench/cluster-chaos/chaos.py --strategy both --minutes 10    # peers, then etcd, in the same run
+    bench/cluster-chaos/chaos.py --strategy etcd --minutes 10    # needs /usr/bin/etcd (scripts/install-deps.sh)
 
-Build first: dotnet build Plugins.sln -c Release. Stdlib only; run with /usr/bin/python3.
+Build first: dotnet build Plugins.sln -c Release (or pass --host, e.g. a copy of host/bin/Release/net10.0, so
+that a rebuild during the run changes nothing). Stdlib only; run with /usr/bin/python3.
 """
 import argparse, json, os, random, shutil, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOST = os.path.join(ROOT, "host", "bin", "Release", "net10.0", "sluice")
+HOST_EXE = HOST
 KEY = "chaos-bench-key"
 
 
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(kind=socket.SOCK_STREAM, addresses=("127.0.0.1",)):
+    """A port free on every address (the servers use one port on 127.0.0.1, .2 and .3)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind((addresses[0], 0))
+            port = s.getsockname()[1]
+        try:
+            for a in addresses[1:]:
+                with socket.socket(socket.AF_INET, kind) as t:
+                    t.bind((a, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
 
 
 class Node:
-    def __init__(self, port, config, folder):
-        self.port, self.name, self.folder = port, f"127.0.0.1:{port}", folder
+    def __init__(self, name, config, folder):
+        self.name, self.folder = name, folder
         self.conf = os.path.join(folder, "sluice.conf")
         with open(self.conf, "w") as f:
-            f.write(f"http 127.0.0.1:{port};\nhostname node{port};\nloglevel warning;\n" + config)
+            f.write(f"http {name};\nhostname node-{name.replace('.', '-').replace(':', '-')};\nloglevel warning;\n" + config)
         self.proc, self.frozen = None, False
 
     def start(self):
         log = open(os.path.join(self.folder, "sluice.log"), "ab")
-        self.proc = subprocess.Popen([HOST, "run", "-c", self.conf], cwd=self.folder, stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([HOST_EXE, "run", "-c", self.conf], cwd=self.folder, stdout=log, stderr=subprocess.STDOUT)
         self.frozen = False
 
     def up(self):
@@ -60,8 +72,10 @@ class Node:
 
 
 def main():
+    global HOST_EXE
     ap = argparse.ArgumentParser()
-    ap.add_argument("--strategy", choices=["peers", "etcd"], required=True)
+    ap.add_argument("--strategy", choices=["peers", "etcd", "both"], required=True)
+    ap.add_argument("--host", default=os.path.dirname(HOST), help="folder of the built host (sluice and its plugins/)")
     ap.add_argument("--minutes", type=float, default=10)
     ap.add_argument("--streams", type=int, default=30)
     ap.add_argument("--fetch-ms", type=int, default=1000)
@@ -70,15 +84,24 @@ def main():
     ap.add_argument("--fault-every", type=float, default=20, help="seconds between faults (random 0.5x..1.5x)")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
+    HOST_EXE = os.path.join(args.host, "sluice")
+    reports = [run(args, s) for s in (["peers", "etcd"] if args.strategy == "both" else [args.strategy])]
+    print(json.dumps(reports if len(reports) > 1 else reports[0], indent=2))
+
+
+def run(args, strategy):
     random.seed(args.seed)
     work = tempfile.mkdtemp(prefix="sluice-chaos-")
-    ports = [free_port() for _ in range(3)]
+    port = free_port(addresses=("127.0.0.1", "127.0.0.2", "127.0.0.3"))
+    names = [f"127.0.0.{i}:{port}" for i in (1, 2, 3)]
     udp = free_port(socket.SOCK_DGRAM)
     streams = [f"cam{i:02d}" for i in range(1, args.streams + 1)]
     etcd = None
-    if args.strategy == "etcd":
+    if strategy == "etcd":
         cport, pport = free_port(), free_port()
-        etcd = subprocess.Popen(["/usr/bin/etcd", "--name", "chaos", "--data-dir", os.path.join(work, "etcd"),
+        # The data in memory (/dev/shm) where there is one: the figures are the strategy's, not a shared disk's fsync.
+        data = tempfile.mkdtemp(prefix="sluice-chaos-etcd-", dir="/dev/shm" if os.path.isdir("/dev/shm") else work)
+        etcd = subprocess.Popen(["/usr/bin/etcd", "--name", "chaos", "--data-dir", data,
                                  "--listen-client-urls", f"http://127.0.0.1:{cport}", "--advertise-client-urls", f"http://127.0.0.1:{cport}",
                                  "--listen-peer-urls", f"http://127.0.0.1:{pport}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{pport}",
                                  "--initial-cluster", f"chaos=http://127.0.0.1:{pport}", "--log-level", "error"],
@@ -87,13 +110,13 @@ def main():
         goal = args.lease_ttl + 2
     else:
         cluster = f"cluster_key {KEY};\n" + "".join(
-            f"peer 127.0.0.1:{p} {{ fetch_timeout {args.fetch_ms}; stale_timeout {args.stale_ms}; }}\n" for p in ports)
+            f"peer {n} {{ fetch_timeout {args.fetch_ms}; stale_timeout {args.stale_ms}; }}\n" for n in names)
         goal = args.stale_ms / 1000 + 2
     body = "".join(f"stream {s} {{ input udp://127.0.0.1:{udp + i + 1}; cluster_ingest; }}\n" for i, s in enumerate(streams))
     nodes = []
-    for p in ports:
-        folder = os.path.join(work, str(p)); os.makedirs(folder)
-        nodes.append(Node(p, cluster + body, folder))
+    for n in names:
+        folder = os.path.join(work, n.replace(":", "_")); os.makedirs(folder)
+        nodes.append(Node(n, cluster + body, folder))
     for n in nodes:
         n.start()
 
@@ -143,7 +166,7 @@ def main():
                 held = [s for s, where in samples[-1][1].items() if victim.name in where]
         at = time.monotonic()
         faults.append((at, kind, victim.name, held or []))
-        print(f"[{at - start:6.1f}s] {kind} {victim.name} ({len(held or [])} streams)", flush=True)
+        print(f"[{strategy} {at - start:6.1f}s] {kind} {victim.name} ({len(held or [])} streams)", flush=True)
         outage = random.uniform(goal + 1, goal + 6)
         if kind == "kill":
             victim.kill(); time.sleep(outage); victim.start()
@@ -185,7 +208,7 @@ def main():
         return failovers[min(len(failovers) - 1, int(q * len(failovers)))] if failovers else float("nan")
     balance = [max(c.values()) / max(1, min(c.values())) for c in per_server]
     report = {
-        "strategy": args.strategy, "minutes": args.minutes, "streams": len(streams), "samples": len(samples),
+        "strategy": strategy, "minutes": args.minutes, "streams": len(streams), "samples": len(samples),
         "faults": {"kill": sum(1 for f in faults if f[1] == "kill"), "stop": sum(1 for f in faults if f[1] == "stop")},
         "uncaptured_s_total": round(sum(uncaptured.values()), 1), "uncaptured_s_max_stream": round(max(uncaptured.values()), 1),
         "twice_s_total": round(sum(twice.values()), 1), "twice_s_max_stream": round(max(twice.values()), 1),
@@ -193,14 +216,15 @@ def main():
         "failover_s": {"n": len(failovers), "p50": round(pct(0.5), 2), "p90": round(pct(0.9), 2), "max": round(failovers[-1], 2) if failovers else None, "goal": goal},
         "balance_max_over_min": {"mean": round(sum(balance) / len(balance), 2) if balance else None, "worst": round(max(balance), 2) if balance else None},
     }
-    print(json.dumps(report, indent=2))
     for n in nodes:
         if n.frozen:
             n.resume()
         n.kill()
     if etcd:
         etcd.kill(); etcd.wait()
+        shutil.rmtree(data, ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
+    return report
 
 
 if __name__ == "__main__":
