@@ -6,12 +6,16 @@ namespace Sluice.Cluster.Peers;
 /// The decision every server of the group makes alike from what it heard: the owner of each stream is its
 /// <c>capture_at</c> server when alive, otherwise the rendezvous choice among the live servers. This server
 /// takes a stream it owns only when no live peer reports capturing it (a stream moving back stops there
-/// first), keeps it while it owns it, and drops it at once when it no longer does. Not thread-safe.
+/// first), keeps it while it owns it, and drops it at once when it no longer does. A server that heard nothing
+/// for longer than <see cref="PeerTable.StallLimit"/> (it was frozen: SIGSTOP, a VM pause, a starved process)
+/// knows its peers have taken its streams: it drops them all and decides again after a fresh round of polls.
+/// Not thread-safe.
 /// </summary>
 internal sealed class PeerPlacement(ClusterNode? self, TimeProvider time)
 {
     private readonly HashSet<string> _mine = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StreamPlacement> _placement = new(StringComparer.Ordinal);
+    private long? _evaluatedAt;
 
     public IReadOnlySet<string> Mine => _mine;
 
@@ -21,6 +25,14 @@ internal sealed class PeerPlacement(ClusterNode? self, TimeProvider time)
     public bool Evaluate(IReadOnlyList<ClusterStream> streams, PeerTable peers, IReadOnlyDictionary<string, ClusterNode> nodes)
     {
         var changed = false;
+        var stalled = _evaluatedAt is { } last && time.GetElapsedTime(last) >= peers.StallLimit;
+        _evaluatedAt = time.GetTimestamp();
+        if (stalled)
+        {
+            changed = _mine.Count > 0;
+            _mine.Clear();
+            peers.Restart();
+        }
         var members = peers.Alive.ToList();
         if (self is not null) members.Add(self.Name);
         var ready = peers.Ready;

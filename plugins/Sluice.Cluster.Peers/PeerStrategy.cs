@@ -23,6 +23,8 @@ internal sealed class PeerStrategy : IClusterStrategy
     private IReadOnlyList<ClusterStream> _streams;
     private Dictionary<string, ClusterNode> _nodes;
     private volatile IReadOnlySet<string> _mine = new HashSet<string>();
+    private long _evaluatedAt;
+    private TimeSpan _stallLimit = TimeSpan.MaxValue;
     private bool _started;
 
     public PeerStrategy(ClusterContext context, IPeerClient client)
@@ -41,7 +43,9 @@ internal sealed class PeerStrategy : IClusterStrategy
 
     public event Action? Changed;
 
-    public bool MayCapture(string stream) => _mine.Contains(stream);
+    /// <summary>Only while decisions are fresh: right after a freeze, before the first poll ends, this answers false.</summary>
+    public bool MayCapture(string stream) =>
+        _mine.Contains(stream) && _time.GetElapsedTime(Volatile.Read(ref _evaluatedAt)) < _stallLimit;
 
     public IReadOnlyList<StreamPlacement> Placement
     {
@@ -135,6 +139,8 @@ internal sealed class PeerStrategy : IClusterStrategy
         {
             changed = _placement.Evaluate(_streams, _table, _nodes);
             if (changed) _mine = new HashSet<string>(_placement.Mine, StringComparer.Ordinal);
+            _stallLimit = _table.StallLimit;
+            Volatile.Write(ref _evaluatedAt, _time.GetTimestamp());
         }
         if (!changed) return;
         try { Changed?.Invoke(); }

@@ -19,7 +19,22 @@ internal sealed class PeerTable(TimeProvider time)
     }
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly long _startedAt = time.GetTimestamp();
+    private long _startedAt = time.GetTimestamp();
+
+    /// <summary>
+    /// How long this server may go without hearing a poll's outcome before it must assume it was frozen (or
+    /// starved) and that its peers took its streams: the longest stale_timeout, at least twice the longest
+    /// fetch_timeout (polls end at least that often). <see cref="TimeSpan.MaxValue"/> without peers.
+    /// </summary>
+    public TimeSpan StallLimit => _entries.Count == 0 ? TimeSpan.MaxValue
+        : TimeSpan.FromTicks(Math.Max(_entries.Values.Max(e => e.Peer.StaleTimeout.Ticks), 2 * _entries.Values.Max(e => e.Peer.FetchTimeout.Ticks)));
+
+    /// <summary>Forgets that the first round of polls is over: decisions wait for a fresh one (after a stall).</summary>
+    public void Restart()
+    {
+        _startedAt = time.GetTimestamp();
+        foreach (var e in _entries.Values) e.Polled = false;
+    }
 
     /// <summary>The peers to poll (this server's own line left out); answers of peers still listed are kept.</summary>
     public void Set(IEnumerable<ClusterPeer> peers)

@@ -110,6 +110,39 @@ public sealed class PeerPlacementTests
     }
 
     [Fact]
+    public void A_server_frozen_past_stale_timeout_drops_its_streams_on_waking_and_takes_back_only_what_was_let_go()
+    {
+        var servers = new[] { Make(A), Make(B), Make(C) };
+        var streams = Enumerable.Range(1, 12).Select(i => new ClusterStream($"cam{i:00}", null)).ToArray();
+        for (var i = 0; i < 2; i++) Round(servers, streams);
+        var c = servers[2];
+        var had = c.Placement.Mine.ToArray();
+        Assert.NotEmpty(had);
+
+        // C is frozen (SIGSTOP): A and B go on polling and take its streams once it is stale.
+        var live = servers.Take(2).ToArray();
+        for (var i = 0; i < 4; i++)
+        {
+            _time.Advance(Fetch);
+            Round(live, streams, servers);
+        }
+        Assert.All(had, s => Assert.Equal(1, Captures(live, s)));
+
+        // C wakes: the first decision after the gap drops everything (its peers hold it now), none is taken
+        // before a fresh round of polls, and each stream is back at C only after A or B let it go.
+        c.Placement.Evaluate(streams, c.Table, Nodes);
+        Assert.Empty(c.Placement.Mine);
+        for (var i = 0; i < 3; i++)
+        {
+            _time.Advance(Fetch);
+            Round(servers, streams);
+            Assert.All(streams, s => Assert.InRange(Captures(servers, s.Name), 0, 1));
+        }
+        Assert.All(had, s => Assert.Contains(s, c.Placement.Mine));
+        Assert.All(streams, s => Assert.Equal(1, Captures(servers, s.Name)));
+    }
+
+    [Fact]
     public void A_peer_that_stops_answering_is_dead_after_its_own_stale_timeout()
     {
         var table = new PeerTable(_time);
