@@ -47,6 +47,34 @@ public sealed class EtcdClusterTests
     }
 
     [Fact]
+    public async Task A_server_cut_off_from_etcd_stops_capturing_before_its_lease_expires_and_no_stream_is_captured_twice()
+    {
+        await using var etcd = await EtcdServer.StartAsync();
+        await using var relay = new TcpRelay(etcd.ClientPort);
+        var names = ClusterGroup.Names(3);
+        var udp = FreePort.Udp();
+        // The first server reaches etcd through the relay; the others directly.
+        await using var group = await ClusterGroup.StartAsync(names, n =>
+            $"cluster_ingest_engine etcd://{(n == names[0] ? relay.Endpoint : etcd.Endpoint)} {{ lease_ttl {TtlSeconds}s; }}\n" + ClusterGroup.UdpStreams(9, udp));
+        await group.WaitAsync(v => EachOnce(v, 3, 9) && v.Single(x => x.Node == group[0]).View.CapturedHere.Any(), TimeSpan.FromSeconds(30), "each stream captured exactly once");
+        var streams = Enumerable.Range(1, 9).Select(i => $"cam{i:00}").ToArray();
+
+        var (took, max) = await group.SampleWhileAsync(streams, async () =>
+        {
+            relay.Cut(); // it still runs and answers its API: only its link to etcd is gone (or very slow)
+            var t = await group.WaitAsync(v => EachOnce(v, 3, 9) && !v.Single(x => x.Node == group[0]).View.CapturedHere.Any(),
+                Failover + TimeSpan.FromSeconds(4), "the cut-off server's streams captured by the others");
+            relay.Heal();
+            await group.WaitAsync(v => EachOnce(v, 3, 9) && v.Single(x => x.Node == group[0]).View.CapturedHere.Any(),
+                TimeSpan.FromSeconds(30), "its share back once the link heals");
+            return t;
+        });
+        Assert.Equal(1, max); // sampled every 100 ms on every server: never two at once
+        Assert.True(took < Failover + TimeSpan.FromSeconds(1.5), $"failover took {took.TotalSeconds:0.0} s");
+        Assert.True(group[0].LogHas("etcd lease"), group[0].Output); // "etcd lease not renewed in time" or "etcd lease lost"
+    }
+
+    [Fact]
     public async Task A_killed_server_s_streams_move_after_its_lease_expires_and_come_back_when_it_restarts()
     {
         await using var etcd = await EtcdServer.StartAsync();

@@ -104,7 +104,10 @@ internal sealed class ClusterGroup : IAsyncDisposable
     private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
 
     /// <summary>Samples every 100 ms while <paramref name="action"/> runs: the most servers that captured a stream at once.</summary>
-    public async Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(string stream, Func<Task<T>> action)
+    public Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(string stream, Func<Task<T>> action) => SampleWhileAsync([stream], action);
+
+    /// <summary>Samples every 100 ms while <paramref name="action"/> runs: the most servers that captured any of the streams at once.</summary>
+    public async Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(IReadOnlyList<string> streams, Func<Task<T>> action)
     {
         var max = 0;
         using var stop = new CancellationTokenSource();
@@ -113,7 +116,7 @@ internal sealed class ClusterGroup : IAsyncDisposable
             while (!stop.IsCancellationRequested)
             {
                 var views = await ViewsAsync();
-                max = Math.Max(max, Captures(views, stream));
+                foreach (var stream in streams) max = Math.Max(max, Captures(views, stream));
                 try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
             }
         });
