@@ -66,6 +66,30 @@ public sealed class PeersClusterTests
     }
 
     [Fact]
+    public async Task A_server_frozen_by_SIGSTOP_loses_its_streams_in_time_and_on_SIGCONT_lets_them_go_before_taking_its_share_back()
+    {
+        await using var group = await StartAsync(6);
+        await group.WaitAsync(v => EachOnce(v, 3, 6), TimeSpan.FromSeconds(30), "each stream captured exactly once");
+        var victim = group[1];
+        var its = (await victim.ViewAsync())!.CapturedHere.ToArray();
+        Assert.NotEmpty(its);
+        victim.Freeze();
+        var took = await group.WaitAsync(v => EachOnce(v, 2, 6), Failover + TimeSpan.FromSeconds(3), "failover from the frozen server");
+        Assert.True(took < Failover + TimeSpan.FromSeconds(1), $"failover took {took.TotalSeconds:0.0} s");
+
+        // SIGCONT: it knows it was gone longer than stale_timeout, so it drops what the others took over, and
+        // gets its share back only after they let it go: never two captures of a stream at once.
+        var streams = Enumerable.Range(1, 6).Select(i => $"cam{i:00}").ToArray();
+        var (_, max) = await group.SampleWhileAsync(streams, async () =>
+        {
+            victim.Resume();
+            return await group.WaitAsync(v => EachOnce(v, 3, 6) && its.All(s => v.Single(x => x.Node == victim).View.CapturedHere.Contains(s)),
+                TimeSpan.FromSeconds(20), "its share back after SIGCONT");
+        });
+        Assert.Equal(1, max);
+    }
+
+    [Fact]
     public async Task A_wrong_cluster_key_is_refused_with_403_logged_and_never_echoed()
     {
         await using var group = await StartAsync(2);

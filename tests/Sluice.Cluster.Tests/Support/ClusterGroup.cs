@@ -106,29 +106,44 @@ internal sealed class ClusterGroup : IAsyncDisposable
     /// <summary>Samples every 100 ms while <paramref name="action"/> runs: the most servers that captured a stream at once.</summary>
     public Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(string stream, Func<Task<T>> action) => SampleWhileAsync([stream], action);
 
-    /// <summary>Samples every 100 ms while <paramref name="action"/> runs: the most servers that captured any of the streams at once.</summary>
-    public async Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(IReadOnlyList<string> streams, Func<Task<T>> action)
+    /// <summary>
+    /// Samples every 100 ms while <paramref name="action"/> runs (the first sample is taken before it starts, the
+    /// last after it ends): the most servers that captured any of the streams at once. Fails when fewer than
+    /// <paramref name="minSamples"/> samples were taken, so that a starved sampler cannot pass for "never twice".
+    /// </summary>
+    public async Task<(T Result, int MaxCaptures)> SampleWhileAsync<T>(IReadOnlyList<string> streams, Func<Task<T>> action, int minSamples = 3)
     {
         var max = 0;
+        var samples = 0;
+        async Task SampleAsync()
+        {
+            var views = await ViewsAsync();
+            foreach (var stream in streams) max = Math.Max(max, Captures(views, stream));
+            samples++;
+        }
+        await SampleAsync();
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                var views = await ViewsAsync();
-                foreach (var stream in streams) max = Math.Max(max, Captures(views, stream));
-                try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
+                try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { return; }
+                await SampleAsync();
             }
         });
+        T result;
         try
         {
-            return (await action(), max);
+            result = await action();
         }
         finally
         {
             await stop.CancelAsync();
             await sampler;
         }
+        await SampleAsync();
+        if (samples < minSamples) throw new InvalidOperationException($"only {samples} samples taken: the sampler was starved");
+        return (result, max);
     }
 
     public async ValueTask DisposeAsync()
