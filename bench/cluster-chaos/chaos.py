@@ -65,7 +65,7 @@ class Node:
         if not self.up() or self.frozen:
             return None
         try:
-            with urllib.request.urlopen(f"http://{self.name}/api/v1/cluster", timeout=0.5) as r:
+            with urllib.request.urlopen(f"http://{self.name}/api/v1/cluster", timeout=1.0) as r:
                 return json.load(r)
         except Exception:
             return None
@@ -120,7 +120,7 @@ def run(args, strategy):
     for n in nodes:
         n.start()
 
-    samples, faults, lock, stop = [], [], threading.Lock(), threading.Event()
+    samples, faults, healed, lock, stop = [], [], [], threading.Lock(), threading.Event()
 
     def sampler():
         while not stop.is_set():
@@ -139,8 +139,9 @@ def run(args, strategy):
                 for st in v.get("streams", []):
                     if st.get("captured_here") and st["name"] in captured:
                         captured[st["name"]].append(name)
+            answering = sum(1 for v in views.values() if v is not None)
             with lock:
-                samples.append((t0, captured))
+                samples.append((t0, captured, answering))
             time.sleep(max(0, 0.1 - (time.monotonic() - t0)))
 
     # Wait for the first full placement before the clock starts.
@@ -172,6 +173,7 @@ def run(args, strategy):
             victim.kill(); time.sleep(outage); victim.start()
         else:
             victim.freeze(); time.sleep(outage); victim.resume()
+        healed.append(time.monotonic())
     while time.monotonic() < end:
         time.sleep(0.5)
     stop.set(); th.join()
@@ -183,7 +185,8 @@ def run(args, strategy):
     moves = {s: 0 for s in streams}
     owner = {s: None for s in streams}
     per_server = []
-    for t, cap in samples:
+    settle = 10.0  # balance only once the group has settled: every server answering, 10 s after the last fault healed
+    for t, cap, answering in samples:
         counts = {n.name: 0 for n in nodes}
         for s, where in cap.items():
             if not where:
@@ -195,12 +198,14 @@ def run(args, strategy):
                     moves[s] += 1
                 owner[s] = where[0]
                 counts[where[0]] += 1
-        if all(len(w) == 1 for w in cap.values()) and all(n.up() and not n.frozen for n in nodes):
+        last_heal = max((h for h in healed if h <= t), default=start)
+        if answering == len(nodes) and all(len(w) == 1 for w in cap.values()) and t - last_heal >= settle \
+                and not any(at <= t for at, *_ in faults if at > last_heal):
             per_server.append(counts)
     failovers = []
     for at, kind, victim, held in faults:
         for s in held:
-            for t, cap in samples:
+            for t, cap, _ in samples:
                 if t > at and cap[s] and victim not in cap[s]:
                     failovers.append(t - at); break
     failovers.sort()
@@ -214,7 +219,9 @@ def run(args, strategy):
         "twice_s_total": round(sum(twice.values()), 1), "twice_s_max_stream": round(max(twice.values()), 1),
         "moves_total": sum(moves.values()),
         "failover_s": {"n": len(failovers), "p50": round(pct(0.5), 2), "p90": round(pct(0.9), 2), "max": round(failovers[-1], 2) if failovers else None, "goal": goal},
-        "balance_max_over_min": {"mean": round(sum(balance) / len(balance), 2) if balance else None, "worst": round(max(balance), 2) if balance else None},
+        "balance_settled": {"samples": len(per_server), "max_over_min_mean": round(sum(balance) / len(balance), 2) if balance else None,
+                            "max_over_min_worst": round(max(balance), 2) if balance else None,
+                            "last": sorted(per_server[-1].values(), reverse=True) if per_server else None},
     }
     for n in nodes:
         if n.frozen:
