@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sluice.Host.Configuration;
-using Sluice.Host.Hosting;
 using Sluice.Host.Plugins;
 
 namespace Sluice.Host.Api;
@@ -10,7 +9,8 @@ namespace Sluice.Host.Api;
 /// <summary>The host's own API: server facts, plugins, configuration reload.</summary>
 internal static class HostApi
 {
-    public static void MapHostApi(this IEndpointRouteBuilder api, SluiceServer server)
+    public static void MapHostApi(this IEndpointRouteBuilder api, ServerState server, ConfigSource source, PluginManager plugins,
+        IConfigurationReloader reloader)
     {
         api.MapGet("/api/v1/server", () => Results.Json(new
         {
@@ -19,26 +19,27 @@ internal static class HostApi
             hostname = server.Core.Hostname,
             started_at = server.StartedAt,
             uptime_s = Math.Round(server.Uptime.TotalSeconds, 3),
-            config = server.Source.DisplayName,
-            plugins_dir = server.Plugins.PluginsDirectory,
+            config = source.DisplayName,
+            plugins_dir = plugins.PluginsDirectory,
         }));
 
         api.MapGet("/api/v1/plugins", () => Results.Json(new
         {
-            plugins_dir = server.Plugins.PluginsDirectory,
-            plugins = server.Plugins.Plugins.Select(p => ToJson(p, p.State == PluginState.Loaded ? server.Plugins.UsersOf(p.Folder) : p.UsedBy)),
+            plugins_dir = plugins.PluginsDirectory,
+            plugins = plugins.Plugins.Select(p => ToJson(p, p.State == PluginState.Loaded ? plugins.UsersOf(p.Folder) : p.UsedBy)),
         }));
 
+        // 422 with every error: the file's at FILE:LINE:COL, or the components that could not be built (then nothing changed).
         api.MapPost("/api/v1/config/reload", async (CancellationToken ct) =>
         {
-            var result = await server.ReloadAsync(ct);
+            var result = await reloader.ReloadAsync(ct);
             var body = new
             {
-                reloaded = result.Succeeded,
-                errors = result.Errors.Select(d => d.ToString()),
-                warnings = result.Warnings.Select(d => d.ToString()),
+                reloaded = result.Applied,
+                errors = result.Errors,
+                warnings = result.Warnings,
             };
-            return Results.Json(body, statusCode: result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+            return Results.Json(body, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         });
     }
 

@@ -14,11 +14,11 @@ namespace Sluice.Host.Cluster;
 /// A reload the strategy can take in place keeps it; another engine, or a swapped plugin, replaces it: every
 /// cluster stream stops here before the new strategy starts, so a swap never captures a stream twice. Emits
 /// <c>cluster_peer_up</c>/<c>cluster_peer_down</c> as peers come and go and <c>cluster_stream_moved</c> when a
-/// stream starts being captured here. Applied before the stream registry, so new cluster streams wait for it.
+/// stream starts being captured here. Applied before the stream registry (<see cref="ClusterStage"/>), so new cluster streams wait for it.
 /// </summary>
 internal sealed class ClusterCoordinator(
     IPluginContributions contributions, IEventEmitter events, CaptureGate gate, StreamRegistry streams,
-    IServiceProvider services, ILoggerFactory loggerFactory) : IConfigurationListener, IClusterMember, IAsyncDisposable
+    IServiceProvider services, ILoggerFactory loggerFactory) : IClusterMember, IAsyncDisposable
 {
     private sealed record Running(IClusterStrategyFactory Factory, IClusterStrategy Strategy, ClusterNode? Self);
 
@@ -180,7 +180,7 @@ internal sealed class ClusterCoordinator(
                 alive[p.Node.Name] = p.Alive;
                 var was = _alive.GetValueOrDefault(p.Node.Name);
                 if (p.Alive == was || (!p.Alive && !_alive.ContainsKey(p.Node.Name))) continue;
-                events.Emit(new EventDraft(p.Alive ? "cluster_peer_up" : "cluster_peer_down") { Fields = [new("peer", p.Node.Name)] });
+                events.ClusterPeer(p.Node.Name, p.Alive);
                 _log.Log(p.Alive ? LogLevel.Information : LogLevel.Warning, "cluster peer {Peer} is {State}", p.Node.Name, p.Alive ? "up" : "down");
             }
             _alive = alive;
@@ -189,11 +189,7 @@ internal sealed class ClusterCoordinator(
             {
                 var before = _placed.GetValueOrDefault(p.Stream);
                 if (p.Owner is null || p.Owner == before?.Owner || p.Owner != running.Self) continue;
-                events.Emit(new EventDraft("cluster_stream_moved")
-                {
-                    Media = p.Stream,
-                    Fields = [new("from", before?.Owner?.Name ?? ""), new("to", p.Owner.Name)],
-                });
+                events.ClusterStreamMoved(p.Stream, before?.Owner?.Name ?? "", p.Owner.Name);
                 _log.LogInformation("cluster stream {Stream} is captured here now (was {From})", p.Stream, before?.Owner?.Name ?? "nowhere");
             }
             _placed = placed;

@@ -40,7 +40,7 @@ internal static class StreamsApi
         name = s.Name,
         title = s.Title,
         kind = s.Kind switch { StreamKind.Stream => "stream", StreamKind.OnDemand => "ondemand", _ => "published" },
-        state = s.State,
+        state = s.State.ToName(),
         input = s.Input,
         media_info = new
         {
