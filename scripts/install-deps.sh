@@ -4,6 +4,7 @@
 # fonts-dejavu-core (the clock of fake:// streams), lua5.4 (not needed by the host, handy to check scripts by hand),
 # nginx + libnginx-mod-rtmp (the RTMP tests' push target and pull source, the relay benchmark's peer),
 # GStreamer's rtmp2sink/rtmp2src (plugins-bad) with flvmux/flvdemux (good) and gst-launch-1.0 (tools).
+# etcd-server (a real etcd for the cluster tests and the chaos benchmark of the etcd strategy).
 set -euo pipefail
 
 missing=()
@@ -18,6 +19,7 @@ gst_has() { command -v gst-inspect-1.0 >/dev/null 2>&1 && gst-inspect-1.0 --exis
 gst_has rtmp2sink || missing+=(gstreamer1.0-plugins-bad)
 gst_has flvmux || missing+=(gstreamer1.0-plugins-good)
 gst_has typefind || missing+=(gstreamer1.0-plugins-base)
+[ -x /usr/bin/etcd ] || missing+=(etcd-server)
 command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Protocols;
 using Sluice.Abstractions.Sinks;
@@ -43,6 +44,9 @@ public interface IPluginBuilder
 
     /// <summary>A stream directive that adds something to streams (<c>dvr</c>, <c>push</c>, <c>thumbnails</c>).</summary>
     IPluginBuilder AddStreamFeature(IStreamFeatureFactory factory);
+
+    /// <summary>A cluster-ingest strategy, chosen by <c>cluster_ingest_engine</c> (or by <c>peer</c> lines alone).</summary>
+    IPluginBuilder AddClusterStrategy(IClusterStrategyFactory factory);
 
     /// <summary>HTTP endpoints on the host's listeners (removed again when the plugin unloads).</summary>
     IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map);

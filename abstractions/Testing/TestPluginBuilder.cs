@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Protocols;
@@ -32,6 +33,7 @@ public sealed class TestPluginBuilder(PluginManifest? manifest = null) : IPlugin
     public List<IMediaSourceFactory> SourceTypes { get; } = [];
     public List<IProtocolFactory> Protocols { get; } = [];
     public List<IStreamFeatureFactory> StreamFeatures { get; } = [];
+    public List<IClusterStrategyFactory> ClusterStrategies { get; } = [];
     public List<Action<IEndpointRouteBuilder>> Routes { get; } = [];
     public List<IPluginService> PluginServices { get; } = [];
     public List<IConfigurationListener> ConfigurationListeners { get; } = [];
@@ -41,6 +43,7 @@ public sealed class TestPluginBuilder(PluginManifest? manifest = null) : IPlugin
     public IPluginBuilder AddSourceType(IMediaSourceFactory factory) => Add(SourceTypes, factory);
     public IPluginBuilder AddProtocol(IProtocolFactory factory) => Add(Protocols, factory);
     public IPluginBuilder AddStreamFeature(IStreamFeatureFactory factory) => Add(StreamFeatures, factory);
+    public IPluginBuilder AddClusterStrategy(IClusterStrategyFactory factory) => Add(ClusterStrategies, factory);
     public IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map) => Add(Routes, map);
     public IPluginBuilder AddService(IPluginService service) => Add(PluginServices, service);
     public IPluginBuilder AddConfigurationListener(IConfigurationListener listener) => Add(ConfigurationListeners, listener);

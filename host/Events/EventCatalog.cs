@@ -100,6 +100,9 @@ internal static class EventCatalog
         new("long_schedule_port", Warning, SystemOverloaded, "Erlang system monitor: a port ran too long. Kept for filters; Sluice never emits it.", Both),
         new(EventNames.NotifyDisabled, Error, null, "A notify block was disabled until the next reload: its receiver answered 410 Gone.", Sluice, Fields: "block, reason"),
         new(EventNames.NotifySpoolFull, Error, null, "A notify block's spool reached its SIZE: its oldest events were dropped (reported at most every 10 s).", Sluice, Fields: "block, dropped, spool_bytes, limit_bytes"),
+        new(EventNames.ClusterPeerUp, Notice, null, "Cluster ingest: a peer answers again (or for the first time); each server reports its own view.", Sluice, Fields: "peer"),
+        new(EventNames.ClusterPeerDown, Warning, null, "Cluster ingest: a peer has not answered for its stale_timeout (or lost its etcd lease) and counts as dead.", Sluice, Fields: "peer"),
+        new(EventNames.ClusterStreamMoved, Notice, null, "Cluster ingest: this server started capturing the stream, which was captured elsewhere or nowhere.", Sluice, Fields: "from, to"),
         new(EventNames.ThreadpoolStarvation, Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),
     ];
 

@@ -40,4 +40,7 @@ internal static class EventNames
     public const string ThreadpoolStarvation = "threadpool_starvation";
     public const string NotifyDisabled = "notify_disabled";
     public const string NotifySpoolFull = "notify_spool_full";
+    public const string ClusterPeerUp = "cluster_peer_up";
+    public const string ClusterPeerDown = "cluster_peer_down";
+    public const string ClusterStreamMoved = "cluster_stream_moved";
 }

@@ -28,6 +28,8 @@ internal sealed class HostCore : IAsyncDisposable
 
     public StreamRegistry Streams => Services.GetRequiredService<StreamRegistry>();
 
+    public Cluster.ClusterCoordinator Cluster => Services.GetRequiredService<Cluster.ClusterCoordinator>();
+
     public ConfigurationCoordinator Coordinator => Services.GetRequiredService<ConfigurationCoordinator>();
 
     public static HostCore Create(ConfigSource source, ILoggerFactory loggerFactory, Action<IServiceCollection>? configure = null)
@@ -45,6 +47,7 @@ internal sealed class HostCore : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.GetRequiredService<Protocols.ProtocolListeners>().DisposeAsync();
+        await Cluster.DisposeAsync(); // cluster streams stop and the strategy (plugin code) lets go of its peers and leases
         await Streams.DisposeAsync();
         await Plugins.DisposeAsync();
         await Router.DisposeAsync();

@@ -9,7 +9,9 @@ using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
 using Sluice.Host.Access;
+using Sluice.Abstractions.Cluster;
 using Sluice.Host.Api;
+using Sluice.Host.Cluster;
 using Sluice.Host.Configuration;
 using Sluice.Host.Events;
 using Sluice.Host.Logging;
@@ -76,9 +78,15 @@ internal static class SluiceCoreServices
         services.AddSingleton(sp => new EventRouter(options.Notify with { ConfigDirectory = source.Directory, Time = sp.GetRequiredService<TimeProvider>() },
             sp.GetRequiredService<IPluginContributions>(), sp.GetRequiredService<ILoggerFactory>(), sp));
         services.AddSingleton<IEventEmitter>(sp => sp.GetRequiredService<EventRouter>());
+        // What the registry asks before capturing a cluster_ingest stream; the host's stream locator (viewer redirects).
+        services.AddSingleton<CaptureGate>();
+        services.AddSingleton<IStreamLocator>(sp => sp.GetRequiredService<CaptureGate>());
         services.AddSingleton(sp => new StreamRegistry(sp.GetRequiredService<IEventEmitter>(), sp.GetRequiredService<IPluginContributions>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            options.Streams with { ConfigDirectory = source.Directory, Services = sp, Time = sp.GetRequiredService<TimeProvider>() }));
+            options.Streams with { ConfigDirectory = source.Directory, Services = sp, Time = sp.GetRequiredService<TimeProvider>() },
+            sp.GetRequiredService<CaptureGate>()));
+        services.AddSingleton(sp => new ClusterCoordinator(sp.GetRequiredService<IPluginContributions>(), sp.GetRequiredService<IEventEmitter>(),
+            sp.GetRequiredService<CaptureGate>(), sp.GetRequiredService<StreamRegistry>(), sp, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<IStreamRegistry>(sp => sp.GetRequiredService<StreamRegistry>());
         services.AddSingleton<ISessionTracker>(sp => sp.GetRequiredService<StreamRegistry>().Sessions);
         services.AddSingleton<IVodLibrary>(sp => sp.GetRequiredService<StreamRegistry>().Vod);
@@ -87,7 +95,7 @@ internal static class SluiceCoreServices
         services.AddSingleton(sp => new SystemMonitor(sp.GetRequiredService<IEventEmitter>(), options.Monitor, sp.GetRequiredService<TimeProvider>()));
 
         // The stages in the order they prepare and commit: the server's options, then notify blocks (they exist before
-        // streams emit), streams (before publishers connect), protocol listeners.
+        // streams emit), the cluster (what this server may capture), streams (before publishers connect), protocol listeners.
         if (options.Logging is { } logging)
         {
             services.AddSingleton(logging);
@@ -96,6 +104,7 @@ internal static class SluiceCoreServices
             services.AddSingleton<IConfigurationStage, ServerStage>();
         }
         services.AddSingleton<IConfigurationStage>(sp => new NotifyStage(sp.GetRequiredService<EventRouter>()));
+        services.AddSingleton<IConfigurationStage>(sp => new ClusterStage(sp.GetRequiredService<ClusterCoordinator>())); // decides before streams start
         services.AddSingleton<IConfigurationStage>(sp => sp.GetRequiredService<StreamRegistry>());
         services.AddSingleton<IConfigurationStage>(sp => sp.GetRequiredService<ProtocolListeners>());
         services.AddSingleton<ConfigurationCoordinator>();
@@ -109,6 +118,7 @@ internal static class SluiceCoreServices
             services.AddHostedService<PluginHostService>();
             services.AddHostedService<ConfigurationService>();
             services.AddHostedService<StreamRegistryService>();
+            services.AddHostedService<ClusterService>(); // stops before the streams: cluster streams stop, leases are revoked
             services.AddHostedService<ProtocolListenersService>();
             services.AddHostedService(sp => sp.GetRequiredService<SystemMonitor>());
             services.AddHostedService<ServerStartedService>();
@@ -131,6 +141,7 @@ internal static class SluiceCoreServices
         contributions.Core.Add<IConfigSection>(new AccessConfigSection());
         contributions.Core.Add<IStreamFeatureFactory>(new AccessFeatureFactory(access.Rules));
         contributions.Core.Add<IConfigurationListener>(access);
+        contributions.Core.Add<IConfigSection>(new ClusterConfigSection(contributions));
         return contributions;
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog.Extensions.Logging;
 using Sluice.Host.Api;
+using Sluice.Host.Cluster;
 using Sluice.Host.Configuration;
 using Sluice.Host.Events;
 using Sluice.Host.Logging;
@@ -106,13 +107,16 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         var state = services.GetRequiredService<ServerState>();
         var router = services.GetRequiredService<EventRouter>();
         var requestLog = services.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Http");
+        var cluster = services.GetRequiredService<ClusterCoordinator>();
         app.UseMiddleware<RequestLoggingMiddleware>(() => state.Core.LogRequests, requestLog);
+        app.UseMiddleware<ClusterKeyMiddleware>(() => cluster.Options.Key, services.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Cluster"));
         app.UseMiddleware<ApiAccessMiddleware>(() => state.Access);
         app.UseRouting();
         app.MapHostApi(state, source, services.GetRequiredService<PluginManager>(), services.GetRequiredService<IConfigurationReloader>());
         app.MapEventsApi(router);
         app.MapNotifyApi(router);
         app.MapStreamsApi(services.GetRequiredService<StreamRegistry>());
+        app.MapClusterApi(cluster);
 
         // The plugins' routes, replaced whenever a configuration applied (a plugin swap re-applies).
         var contributions = services.GetRequiredService<PluginContributions>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Protocols;
@@ -29,6 +30,7 @@ internal sealed class PluginBuilder(PluginManifest manifest, IServiceProvider ho
     public IPluginBuilder AddSourceType(IMediaSourceFactory factory) => Add(factory);
     public IPluginBuilder AddProtocol(IProtocolFactory factory) => Add(factory);
     public IPluginBuilder AddStreamFeature(IStreamFeatureFactory factory) => Add(factory);
+    public IPluginBuilder AddClusterStrategy(IClusterStrategyFactory factory) => Add(factory);
     public IPluginBuilder AddRoutes(Action<IEndpointRouteBuilder> map) => Add(map);
     public IPluginBuilder AddService(IPluginService service) => Add(service);
     public IPluginBuilder AddConfigurationListener(IConfigurationListener listener) => Add(listener);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Cluster;
 using Sluice.Host.Configuration;
 using Sluice.Host.Plugins;
 using Sluice.Abstractions.Streams;
@@ -24,6 +25,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly Dictionary<string, MediaStream> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly CaptureGate _gate;
     private StreamRegistrySettings _settings;
     private Dictionary<string, StreamOptions> _configured = new(StringComparer.Ordinal);
     private IReadOnlyList<LiveOptions> _live = [];
@@ -32,8 +34,10 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     private int _disposed;
 
     public StreamRegistry(IEventEmitter events, IPluginContributions contributions, ILoggerFactory? loggerFactory = null,
-        StreamRegistrySettings? settings = null)
+        StreamRegistrySettings? settings = null, CaptureGate? gate = null)
     {
+        _gate = gate ?? new CaptureGate();
+        _gate.Reconcile = ReconcileCaptureAsync;
         _events = events;
         _contributions = contributions;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
@@ -71,7 +75,9 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         lock (_lock)
         {
             if (_running.TryGetValue(name, out var running)) return running;
-            if (!_configured.TryGetValue(name, out var options) || options.Kind != StreamKind.OnDemand) return null;
+            if (!_configured.TryGetValue(name, out var options))
+                return _live.Any(l => name.StartsWith(l.Prefix + "/", StringComparison.Ordinal)) ? null : PullLocked(name);
+            if (options.Kind != StreamKind.OnDemand || !MayCapture(options)) return null;
             return StartLocked(options);
         }
     }
@@ -117,7 +123,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         await StopRunAsync(stream, "api");
         lock (_lock)
         {
-            if (_configured.TryGetValue(name, out var options) && options.Kind == StreamKind.Stream && !_running.ContainsKey(name))
+            if (_configured.TryGetValue(name, out var options) && options.Kind == StreamKind.Stream && !_running.ContainsKey(name) && MayCapture(options))
                 StartLocked(options);
         }
         return true;
@@ -191,6 +197,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
                         }
                         continue;
                     }
+                    if (stream.Options.IsPulled && !_configured.ContainsKey(name)) continue; // from an origin, until its viewers leave
                     if (!_configured.TryGetValue(name, out var next))
                     {
                         _running.Remove(name);
@@ -213,9 +220,51 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
             lock (_lock)
             {
                 foreach (var stream in _configured.Values)
-                    if (stream.Kind == StreamKind.Stream && !_running.ContainsKey(stream.Name)) StartLocked(stream);
+                    if (stream.Kind == StreamKind.Stream && !_running.ContainsKey(stream.Name) && MayCapture(stream)) StartLocked(stream);
             }
             StartHousekeeping();
+        }
+        finally
+        {
+            _applyLock.Release();
+        }
+    }
+
+    /// <summary>A <c>cluster_ingest</c> stream opens its input only where the cluster strategy places it.</summary>
+    private bool MayCapture(StreamOptions options) => options.ClusterIngest is null || _gate.MayCapture(options.Name);
+
+    /// <summary><c>source HOST:PORT;</c>: a stream unknown here, pulled on demand from the origins (null: none configured).</summary>
+    private MediaStream? PullLocked(string name) => _gate.PullOptions(name) is { } pull ? StartLocked(pull) : null;
+
+    /// <summary>
+    /// The cluster strategy changed its mind: stops the cluster streams this server may no longer capture
+    /// (first, so that a stream moving away stops here before it starts there), then starts the
+    /// <c>stream</c>s it may capture now; an <c>ondemand</c> one waits for its viewer as usual.
+    /// </summary>
+    private async Task ReconcileCaptureAsync()
+    {
+        await _applyLock.WaitAsync();
+        try
+        {
+            var toStop = new List<MediaStream>();
+            lock (_lock)
+            {
+                foreach (var options in _configured.Values.Where(o => o.ClusterIngest is not null))
+                {
+                    if (_running.TryGetValue(options.Name, out var stream) && !_gate.MayCapture(options.Name))
+                    {
+                        _running.Remove(options.Name);
+                        toStop.Add(stream);
+                    }
+                }
+            }
+            await Task.WhenAll(toStop.Select(s => StopRunAsync(s, "cluster_moved")));
+            lock (_lock)
+            {
+                if (_disposed != 0) return;
+                foreach (var options in _configured.Values.Where(o => o.ClusterIngest is not null && o.Kind == StreamKind.Stream))
+                    if (!_running.ContainsKey(options.Name) && _gate.MayCapture(options.Name)) StartLocked(options);
+            }
         }
         finally
         {

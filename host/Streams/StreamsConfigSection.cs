@@ -25,9 +25,10 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
     private static readonly DirectiveSpec SegmentDuration = new("segment_duration", "segment_duration DURATION", 1, 1) { Repeatable = false };
     private static readonly DirectiveSpec SegmentCount = new("segment_count", "segment_count N", 1, 1) { Repeatable = false };
     private static readonly DirectiveSpec Backup = new("backup", "backup FILE", 1, 1) { Repeatable = false };
+    private static readonly DirectiveSpec ClusterIngest = new("cluster_ingest", "cluster_ingest [capture_at=SERVER]", 0, 1) { Repeatable = false };
 
     private static readonly DirectiveSpec[] StreamChildren =
-        [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, Title, SegmentDuration, SegmentCount, Backup];
+        [Input, Url, SourceTimeout, ClientsTimeout, RetryLimit, Title, SegmentDuration, SegmentCount, Backup, ClusterIngest];
 
     public IReadOnlyList<DirectiveSpec> Directives
     {
@@ -203,6 +204,10 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
                     if (BindBackup(c, name, factories, context) is { } backup) options = options with { Backup = backup };
                     else ok = false;
                     break;
+                case "cluster_ingest":
+                    if (BindClusterIngest(c, diag) is { } cluster) options = options with { ClusterIngest = cluster };
+                    else ok = false;
+                    break;
             }
         }
         if (inputs.Count == 0 && ok)
@@ -213,6 +218,11 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
         if (inputs.Any(i => i.IsPublish) && (inputs.Count > 1 || kind == StreamKind.OnDemand))
         {
             diag.Error(d.Location, $"'{d.Name} {name}': 'publish://' is allowed only as the single input of a 'stream' in this build");
+            return null;
+        }
+        if (options.ClusterIngest is not null && inputs.Any(i => i.IsPublish))
+        {
+            diag.Error(d.Children("cluster_ingest").First().Location, $"'cluster_ingest' of '{d.Name} {name}': a published stream is captured where its publisher sends it");
             return null;
         }
         if (options.Backup is not null && inputs.Any(i => i.IsPublish))
@@ -269,6 +279,16 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
             else diag.Warning(d.Location, $"'{c.Name} {urlArg.Value}': {d.Message}");
         }
         return checkedHere.HasErrors ? null : input;
+    }
+
+    /// <summary><c>cluster_ingest;</c> or <c>cluster_ingest capture_at=SERVER;</c> (a peer's HOST:PORT, or its host).</summary>
+    private static ClusterIngestOptions? BindClusterIngest(ConfigDirective c, IConfigDiagnostics diag)
+    {
+        if (c.Arguments.Count == 0) return new ClusterIngestOptions(null);
+        var a = c.Arguments[0];
+        if (a.Key == "capture_at" && a.Values.Count == 1 && a.Value.Length > 0) return new ClusterIngestOptions(a.Value.ToLowerInvariant());
+        diag.Error(a.Location, $"'cluster_ingest' expects nothing or capture_at=SERVER (a peer's HOST:PORT or host), got '{a.Text}'");
+        return null;
     }
 
     /// <summary>Segments shorter than a second or longer than a minute make no sense for HLS.</summary>

@@ -68,6 +68,12 @@ internal sealed record StreamOptions
     /// <summary><c>backup FILE</c>: played while every input is lost (null: none).</summary>
     public BackupFile? Backup { get; init; }
 
+    /// <summary><c>cluster_ingest [capture_at=SERVER];</c>: captured only where the cluster strategy places it (null: everywhere).</summary>
+    public ClusterIngestOptions? ClusterIngest { get; init; }
+
+    /// <summary>Pulled from a <c>source HOST:PORT</c> origin for a viewer, not configured here.</summary>
+    public bool IsPulled { get; init; }
+
     /// <summary>
     /// The block as written, canonically (comments, spacing, unsupported children and stream features
     /// ignored: a changed archive depth does not restart the source).
@@ -79,6 +85,9 @@ internal sealed record StreamOptions
 
     public bool IsPublished => Inputs.Count == 1 && Inputs[0].IsPublish;
 }
+
+/// <summary><c>cluster_ingest [capture_at=SERVER];</c> of a stream.</summary>
+internal sealed record ClusterIngestOptions(string? CaptureAt);
 
 /// <summary><c>backup FILE;</c> of a stream: the file (absolute) and the input that plays it.</summary>
 internal sealed record BackupFile(string Path, InputOptions Input);

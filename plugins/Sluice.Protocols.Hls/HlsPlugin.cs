@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Access;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
@@ -13,6 +14,8 @@ namespace Sluice.Protocols.Hls;
 /// the same for files of <c>file PREFIX</c> blocks. Needs the host's <see cref="IStreamRegistry"/>;
 /// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/> and <see cref="IAccessAuthorizer"/>
 /// (on_play / on_publish / password, once per session) when offered.
+/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/> and <see cref="IStreamLocator"/>
+/// (viewers of a cluster stream captured on another server are redirected there) when offered.
 /// </summary>
 public sealed class HlsPlugin : ISluicePlugin
 {
@@ -38,6 +41,7 @@ public sealed class HlsPlugin : ISluicePlugin
             services.GetService(typeof(ISessionTracker)) as ISessionTracker,
             services.GetService(typeof(IVodLibrary)) as IVodLibrary,
             services.GetService(typeof(IEventEmitter)) as IEventEmitter,
+            services.GetService(typeof(IStreamLocator)) as IStreamLocator,
             _options,
             plugin.LoggerFactory,
             services.GetService(typeof(IAccessAuthorizer)) as IAccessAuthorizer);

@@ -84,6 +84,7 @@ public sealed class RouterAndHostTests
         Assert.Same(registry.Sessions, services.GetRequiredService<ISessionTracker>());
         Assert.Same(registry.Vod, services.GetRequiredService<IVodLibrary>());
         Assert.NotNull(services.GetRequiredService<Sluice.Abstractions.Access.IAccessAuthorizer>());
+        Assert.Same(services.GetRequiredService<Sluice.Host.Cluster.CaptureGate>(), services.GetRequiredService<Sluice.Abstractions.Cluster.IStreamLocator>());
         Assert.Same(core.Router, services.GetRequiredService<IEventEmitter>());
         Assert.Same(core.Configuration, services.GetRequiredService<IConfigurationAccessor>());
     }

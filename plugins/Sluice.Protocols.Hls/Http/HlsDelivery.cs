@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Access;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Streams;
@@ -21,6 +22,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private readonly IVodLibrary? _vod;
     private readonly IEventEmitter? _events;
     private readonly IAccessAuthorizer? _access;
+    private readonly IStreamLocator? _locator;
     private readonly HlsOptions _options;
     private readonly ILogger _log;
     private readonly VodCache _vodCache;
@@ -28,8 +30,9 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
     private Task? _sweep;
 
     public HlsDelivery(IStreamRegistry registry, ISessionTracker? sessions, IVodLibrary? vod, IEventEmitter? events,
-        HlsOptions options, ILoggerFactory loggers, IAccessAuthorizer? access = null)
+        IStreamLocator? locator, HlsOptions options, ILoggerFactory loggers, IAccessAuthorizer? access = null)
     {
+        _locator = locator;
         _access = access;
         _registry = registry;
         _vod = vod;
@@ -52,6 +55,7 @@ internal sealed partial class HlsDelivery : IPluginService, IAsyncDisposable
         http.Response.Headers.AccessControlAllowOrigin = "*";
         if (!TryGetPath(http, out var path)) return Replies.NotFoundAsync(http, "resource");
         if (IsVod(path, out var prefix, out var relative)) return ServeVodAsync(http, path, prefix, relative);
+        if (_locator?.CapturedElsewhere(path.Name) is { } server) return Replies.RedirectAsync(http, server.Url);
         return path.Resource switch
         {
             DeliveryResource.Playlist => ServeLivePlaylistAsync(http, path.Name),

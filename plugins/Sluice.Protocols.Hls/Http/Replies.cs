@@ -19,6 +19,17 @@ internal static class Replies
 
     public static Task NotFoundAsync(HttpContext http, string what) => TextAsync(http, StatusCodes.Status404NotFound, what + " not found");
 
+    /// <summary>
+    /// 302 to the same path and query on <paramref name="server"/>: a cluster stream captured there (the
+    /// viewer may enter the group anywhere). Not cached: the stream may move.
+    /// </summary>
+    public static Task RedirectAsync(HttpContext http, Uri server)
+    {
+        var target = new UriBuilder(server) { Path = http.Request.PathBase + http.Request.Path, Query = http.Request.QueryString.Value?.TrimStart('?') ?? "" };
+        http.Response.Headers.Location = target.Uri.AbsoluteUri;
+        return TextAsync(http, StatusCodes.Status302Found, "captured on " + server.Authority);
+    }
+
     /// <summary>max_sessions reached: 503 so players retry later (documented in docs/hls.md).</summary>
     public static Task SessionsFullAsync(HttpContext http) => TextAsync(http, StatusCodes.Status503ServiceUnavailable, "max_sessions reached");
 
