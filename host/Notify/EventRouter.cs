@@ -13,7 +13,7 @@ namespace Sluice.Host.Notify;
 /// on the draft (nothing is allocated when no block wants the event), builds the event once on a
 /// hit and queues it to each block that wants it. Applies configurations as a diff by block name.
 /// </summary>
-internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
+internal sealed partial class EventRouter : IEventEmitter, IConfigurationListener, IAsyncDisposable
 {
     private readonly NotifyRouterSettings _settings;
     private readonly IPluginContributions _contributions;
@@ -45,8 +45,9 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
     {
         var table = _table;
         var entry = table.For(draft.Name);
-        if (entry.Routes.Length > 0) RouteDraft(draft, entry.Definition, entry.Routes);
-        if (entry.Definition?.Twin is { } twin && table.For(twin) is { Routes.Length: > 0 } twinEntry)
+        var tapped = _taps.Length > 0;
+        if (entry.Routes.Length > 0 || tapped) RouteDraft(draft, entry.Definition, entry.Routes);
+        if (entry.Definition?.Twin is { } twin && table.For(twin) is { } twinEntry && (twinEntry.Routes.Length > 0 || tapped))
         {
             // The older/newer name of the same event (source_ready/source_started ...), as an event of its own.
             RouteDraft(new EventDraft(twin) { Level = draft.Level, Media = draft.Media, Group = draft.Group, Fields = draft.Fields },
@@ -61,6 +62,7 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
         {
             if (r.Filter.Passes(view)) r.Block.Enqueue(evt);
         }
+        OfferToTaps(evt, view);
     }
 
     private void RouteDraft(in EventDraft draft, EventDefinition? definition, Route[] routes)
@@ -79,6 +81,7 @@ internal sealed class EventRouter : IEventEmitter, IConfigurationListener, IAsyn
             evt ??= Build(draft, definition, server);
             r.Block.Enqueue(evt);
         }
+        if (_taps.Length > 0) OfferToTaps(draft, definition, server, view, ref evt);
     }
 
     private static SluiceEvent Build(in EventDraft draft, EventDefinition? definition, string server) =>

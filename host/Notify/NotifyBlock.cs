@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Metrics;
 
 namespace Sluice.Host.Notify;
 
@@ -210,6 +212,7 @@ internal sealed partial class NotifyBlock
     {
         var timeout = setup.DeliveryTimeout;
         var token = DeliveryToken(timeout);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var delivery = setup.Sink.DeliverAsync(batch, token);
@@ -220,6 +223,7 @@ internal sealed partial class NotifyBlock
             }
             Interlocked.Add(ref _delivered, batch.Count);
             Interlocked.Increment(ref _deliveredBatches);
+            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: true);
             return true;
         }
         catch (Exception e)
@@ -228,6 +232,7 @@ internal sealed partial class NotifyBlock
                 ? $"delivery timed out after {timeout.TotalSeconds:0.###} s"
                 : e.Message;
             Interlocked.Increment(ref _failedBatches);
+            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: false);
             _lastError = message;
             Interlocked.Exchange(ref _lastErrorUtcMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             LogFailure(_logger, setup.Options.Name, batch.Count, message, _resend is null ? "dropped" : "kept for resend");

@@ -152,7 +152,7 @@ internal sealed class NotifyConfigSection : IConfigSection
         return ok && !checkedHere.HasErrors ? block : null;
     }
 
-    private static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)
+    internal static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)
     {
         if (c.Arguments.Count == 0)
         {
