@@ -36,6 +36,7 @@ internal sealed partial class MediaStream : IMediaStream
     private long _lastUsedMs;
     private long _departedDropped;
     private long _startedMs;
+    private long _framesIn, _bytesIn; // this run's input, for metrics
     private Task _loop = Task.CompletedTask;
 
     public MediaStream(StreamOptions options, IReadOnlyList<IMediaSourceFactory> factories, IEventEmitter events,
@@ -80,7 +81,7 @@ internal sealed partial class MediaStream : IMediaStream
         {
             var now = Environment.TickCount64;
             return new StreamSnapshot(Name, _options.Title, Kind, State, CurrentInput, _mediaInfo, _bitrate.BitsPerSecond(now), Viewers,
-                _readers.Count, Uptime, _departedDropped + _readers.Sum(r => r.Dropped), _tracks);
+                _readers.Count, Uptime, _departedDropped + _readers.Sum(r => r.Dropped), _tracks) { FramesIn = _framesIn, BytesIn = _bytesIn };
         }
     }
 
@@ -250,6 +251,8 @@ internal sealed partial class MediaStream : IMediaStream
             _timedOut = false;
             IsProducing = true;
             _bitrate.Add(frame.Payload.Length, now);
+            _framesIn++;
+            _bytesIn += frame.Payload.Length;
             var resetPoint = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_hasVideo);
             _gop.Add(frame, resetPoint);
             foreach (var r in _readers) r.Offer(frame, resetPoint);
@@ -323,4 +326,10 @@ internal sealed partial class MediaStream : IMediaStream
 
 /// <summary>What the API shows of a stream.</summary>
 internal sealed record StreamSnapshot(string Name, string? Title, StreamKind Kind, string State, string? Input, MediaInfo MediaInfo,
-    long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks);
+    long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks)
+{
+    /// <summary>Frames and payload bytes taken from the sources during this run of the stream.</summary>
+    public long FramesIn { get; init; }
+
+    public long BytesIn { get; init; }
+}
