@@ -32,6 +32,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     private readonly ListenerConfiguration _listeners = new();
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly SystemMonitor _monitor;
+    private readonly OperatorSurface _operator;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time = TimeProvider.System;
     private PluginEndpointDataSource? _pluginEndpoints;
@@ -46,6 +47,7 @@ internal sealed class SluiceServer : IAsyncDisposable
         _log = _loggerFactory.CreateLogger("Sluice.Host");
         _core = HostCore.Create(source, _loggerFactory, OnPluginsChangedAsync);
         _monitor = new SystemMonitor(Router);
+        _operator = new OperatorSurface(Router, Streams, Plugins, _loggerFactory, _time);
     }
 
     public ConfigSource Source => _core.Source;
@@ -89,16 +91,16 @@ internal sealed class SluiceServer : IAsyncDisposable
         }
         catch (IOException e)
         {
-            foreach (var ep in Core.Http) Router.ListenerFailure(ep.ToString(), "http", e.Message);
-            _log.LogCritical("cannot listen on {Addresses}: {Error}", string.Join(", ", Core.Http), e.Message);
+            foreach (var (ep, scheme) in Listeners(Core)) Router.ListenerFailure(ep.ToString(), scheme, e.Message);
+            _log.LogCritical("cannot listen on {Addresses}: {Error}", string.Join(", ", Listeners(Core).Select(l => l.EndPoint)), e.Message);
             return 2;
         }
 
         StartedAt = _time.GetUtcNow();
-        foreach (var ep in Core.Http)
+        foreach (var (ep, scheme) in Listeners(Core))
         {
-            Router.ListenerStart(ep.ToString(), "http");
-            _log.LogInformation("listening on http://{Address}", ep);
+            Router.ListenerStart(ep.ToString(), scheme);
+            _log.LogInformation("listening on {Scheme}://{Address}", scheme, ep);
         }
         await Plugins.StartServicesAsync(linked.Token);
         Plugins.StartWatching();
@@ -172,7 +174,13 @@ internal sealed class SluiceServer : IAsyncDisposable
             if (access.UnauthenticatedWritesWarning is { } warning && (!_core.Configuration.HasValue || warning != _access.UnauthenticatedWritesWarning))
                 _log.LogWarning("{Warning}", warning);
             _access = access;
-            if (!core.Http.SequenceEqual(_listeners.Current)) _listeners.Set(core.Http.ToArray());
+            _operator.Apply(core, configuration.Directory);
+            if (!core.Http.SequenceEqual(_listeners.Current) || !core.Https.SequenceEqual(_listeners.CurrentHttps))
+            {
+                var before = Listeners(Core).ToHashSet();
+                _listeners.Set(core.Http.ToArray(), core.Https.ToArray());
+                if (_core.Configuration.HasValue) ReportListenerChanges(before, Listeners(core).ToHashSet());
+            }
             if (core.PluginsDirectory is { } dir && Path.GetFullPath(dir) != Path.GetFullPath(Plugins.PluginsDirectory))
                 _log.LogWarning("plugins_dir changed to {Dir}; it takes effect at the next start", dir);
             Core = core;
@@ -196,6 +204,20 @@ internal sealed class SluiceServer : IAsyncDisposable
         {
             _applyLock.Release();
         }
+    }
+
+    private static IEnumerable<(IPEndPoint EndPoint, string Scheme)> Listeners(CoreOptions core) =>
+        core.Http.Select(ep => (ep, "http")).Concat(core.Https.Select(ep => (ep, "https")));
+
+    /// <summary>A reload changed the <c>http</c>/<c>https</c> lines: one line per listener opened or closed (Kestrel rebinds them).</summary>
+    private void ReportListenerChanges(HashSet<(IPEndPoint EndPoint, string Scheme)> before, HashSet<(IPEndPoint EndPoint, string Scheme)> after)
+    {
+        foreach (var (ep, scheme) in after.Except(before))
+        {
+            Router.ListenerStart(ep.ToString(), scheme);
+            _log.LogInformation("listening on {Scheme}://{Address} (reload)", scheme, ep);
+        }
+        foreach (var (ep, scheme) in before.Except(after)) _log.LogInformation("closed {Scheme}://{Address} (reload)", scheme, ep);
     }
 
     /// <summary>
@@ -230,21 +252,24 @@ internal sealed class SluiceServer : IAsyncDisposable
         {
             k.Configure(kestrel, reloadOnChange: true);
             k.Limits.MaxRequestBodySize = 64 << 20;
+            _operator.ConfigureKestrel(k);
         });
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.AddSingleton(Router);
         builder.Services.AddRouting();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = HumanJson.Encoder);
+        _operator.ConfigureServices(builder.Services);
 
         var app = builder.Build();
         var requestLog = _loggerFactory.CreateLogger("Sluice.Http");
         app.UseMiddleware<RequestLoggingMiddleware>(() => Core.LogRequests, requestLog);
-        app.UseMiddleware<ApiAccessMiddleware>(() => _access);
         app.UseRouting();
+        app.UseMiddleware<ApiAccessMiddleware>(() => _access); // after routing: plugin pages carry access metadata
         app.MapHostApi(this);
-        app.MapEventsApi(Router);
-        app.MapNotifyApi(Router);
+        OperatorSurface.Describe(app.MapNotifyApi(Router), app.MapEventsApi(Router));
         app.MapStreamsApi(Streams);
+        _operator.Map(app, text => new ConfigLoader(Plugins.All<IConfigSection>(), _core.Services)
+            .LoadString(text, ConfigCheckApi.FileName, Source.Directory));
         _pluginEndpoints = new PluginEndpointDataSource(app.Services);
         _pluginEndpoints.Update(Plugins.All<Action<IEndpointRouteBuilder>>());
         ((IEndpointRouteBuilder)app).DataSources.Add(_pluginEndpoints);
@@ -256,6 +281,7 @@ internal sealed class SluiceServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _monitor.Dispose();
+        _operator.Dispose();
         if (_web is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
