@@ -254,6 +254,7 @@ internal sealed class SluiceServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 64 << 20;
             _operator.ConfigureKestrel(k);
         });
+        builder.WebHost.UseKestrelHttpsConfiguration(); // the https endpoints of ListenerConfiguration (slim builders leave it out)
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.AddSingleton(Router);
         builder.Services.AddRouting();

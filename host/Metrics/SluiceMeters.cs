@@ -64,7 +64,10 @@ internal sealed class SluiceMeters : IDisposable
         endpoints.MapMetrics("/metrics", _registry)
             .RequireApiAccess()
             .WithDisplayName("Prometheus metrics")
-            .WithMetadata(new Microsoft.AspNetCore.Http.EndpointSummaryAttribute("Prometheus metrics (text exposition format)"));
+            // MapMetrics takes every method; naming GET (and HEAD) puts it in the OpenAPI document too.
+            .WithMetadata(new Microsoft.AspNetCore.Routing.HttpMethodMetadata(["GET", "HEAD"]))
+            .WithMetadata(new Microsoft.AspNetCore.Http.EndpointSummaryAttribute("Prometheus metrics (text exposition format)"))
+            .WithMetadata(new Microsoft.AspNetCore.Http.ProducesResponseTypeMetadata(200, null, ["text/plain"]));
 
     public void Dispose()
     {

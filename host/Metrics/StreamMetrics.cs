@@ -31,8 +31,9 @@ internal sealed class StreamMetrics : IDisposable
         _time = time;
         _meter.CreateObservableGauge("sluice_streams", () => Snapshots().Length, description: "Streams running now.");
         _meter.CreateObservableGauge("sluice_stream_state", States, description: "1 for the state each stream is in (label state).");
-        _meter.CreateObservableGauge("sluice_stream_input_bitrate_bits_per_second", () => Each(s => s.BitsPerSecond),
-            unit: "bits/s", description: "Input bitrate over the last 5 s, in bits per second.");
+        // Prometheus' base unit is the byte (promtool refuses "bits"): the bitrate divided by 8.
+        _meter.CreateObservableGauge("sluice_stream_input_bytes_per_second", () => Snapshots().Select(s => new Measurement<double>(s.BitsPerSecond / 8.0, Tag(s))),
+            unit: "bytes/s", description: "Input rate over the last 5 s, in bytes per second (the bitrate / 8).");
         _meter.CreateObservableCounter("sluice_stream_input_bytes", () => Each(s => s.BytesIn),
             unit: "bytes", description: "Payload bytes taken from the stream's sources in this run.");
         _meter.CreateObservableCounter("sluice_stream_input_frames", () => Each(s => s.FramesIn),
