@@ -12,6 +12,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missi
 # The operator surface's tests: promtool (Debian's prometheus) checks /metrics, curl talks HTTPS,
 # node + npm run redocly (tools/node) on the OpenAPI document.
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# The dashboard's tests drive Debian's chromium through Playwright (ExecutablePath, no browser download).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
