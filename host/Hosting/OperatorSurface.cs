@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
 using Sluice.Abstractions.Configuration;
 using Sluice.Host.Api;
 using Sluice.Host.Api.Answers;
@@ -83,9 +84,20 @@ internal sealed class OperatorSurface : IDisposable
         (_certificateFolder, _certificateError) = (folder, error);
     }
 
+    public const string ReferencePath = "/api/v1/reference";
+
     public void Map(IEndpointRouteBuilder app, Func<string, ConfigLoadResult> check)
     {
         app.MapApiDocument();
+        // The API reference page (Scalar): its script is embedded in the package and served from here; no web
+        // fonts, telemetry or agent from Scalar's servers. Under /api/: guarded like the API.
+        app.MapScalarApiReference(ReferencePath, o => o
+            .WithTitle("Sluice API reference")
+            .WithOpenApiRoutePattern(ApiDocument.Path)
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp());
         _meters.Map(app);
         app.MapEventTail(_router, _recent, _tail, _log, _time);
         app.MapPluginHistory(_history);

@@ -78,15 +78,21 @@ public sealed class OperatorSurfaceTests
 
         // Every GET without parameters answers with a status it documents.
         var checkedRoutes = 0;
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Http.BaseAddress };
         foreach (var path in paths.EnumerateObject().Where(p => !p.Name.Contains('{') && p.Name != "/api/v1/events/stream"))
         {
             if (!path.Value.TryGetProperty("get", out var get)) continue;
-            using var r = await host.Http.GetAsync(path.Name);
+            using var r = await noRedirects.GetAsync(path.Name);
             var documented = get.GetProperty("responses").EnumerateObject().Select(x => x.Name).ToArray();
             Assert.True(documented.Contains(((int)r.StatusCode).ToString()), $"GET {path.Name}: {(int)r.StatusCode}, documented {string.Join(", ", documented)}");
             checkedRoutes++;
         }
         Assert.True(checkedRoutes >= 5, $"only {checkedRoutes} GET routes checked");
+
+        // The reference page is served from here, reads this document, and loads nothing from another site.
+        var reference = await host.Http.GetStringAsync("/api/v1/reference");
+        Assert.Contains("\"url\":\"api/v1/openapi.json\"", reference); // Scalar resolves it against the server root
+        Assert.DoesNotMatch(@"(src|href)=""https?://", reference);
     }
 
     [Fact]
