@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Sluice.Host.Api.Answers;
 using Sluice.Host.Configuration;
-using Sluice.Host.Hosting;
 using Sluice.Host.Plugins;
 
 namespace Sluice.Host.Api;
@@ -12,26 +11,27 @@ namespace Sluice.Host.Api;
 /// <summary>The host's own API: server facts, plugins, configuration reload.</summary>
 internal static class HostApi
 {
-    public static void MapHostApi(this IEndpointRouteBuilder api, SluiceServer server)
+    public static void MapHostApi(this IEndpointRouteBuilder api, ServerState server, ConfigSource source, PluginManager plugins,
+        IConfigurationReloader reloader)
     {
         api.MapGet("/api/v1/server", () => TypedResults.Ok(new ServerAnswer(
                 "sluice", HostInfo.Version, server.Core.Hostname, server.StartedAt, Math.Round(server.Uptime.TotalSeconds, 3),
-                server.Source.DisplayName, server.Plugins.PluginsDirectory)))
+                source.DisplayName, plugins.PluginsDirectory)))
             .WithSummary("Server facts: version, hostname, uptime since the listeners came up");
 
         api.MapGet("/api/v1/plugins", () => TypedResults.Ok(new PluginsAnswer(
-                server.Plugins.PluginsDirectory,
-                server.Plugins.Plugins.Select(p => ToJson(p, p.State == PluginState.Loaded ? server.Plugins.UsersOf(p.Folder) : p.UsedBy)).ToArray())))
+                plugins.PluginsDirectory,
+                plugins.Plugins.Select(p => ToJson(p, p.State == PluginState.Loaded ? plugins.UsersOf(p.Folder) : p.UsedBy)).ToArray())))
             .WithSummary("Every plugin folder with its state (loaded, failed, removing) and what of the configuration uses it");
 
+        // 422 with every error: the file's at FILE:LINE:COL, or the components that could not be built (then nothing changed).
         api.MapPost("/api/v1/config/reload", async Task<JsonHttpResult<ReloadAnswer>> (CancellationToken ct) =>
             {
-                var result = await server.ReloadAsync(ct);
-                var body = new ReloadAnswer(result.Succeeded, result.Errors.Select(d => d.ToString()).ToArray(),
-                    result.Warnings.Select(d => d.ToString()).ToArray());
-                return TypedResults.Json(body, statusCode: result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+                var result = await reloader.ReloadAsync(ct);
+                var body = new ReloadAnswer(result.Applied, result.Errors.ToArray(), result.Warnings.ToArray());
+                return TypedResults.Json(body, statusCode: result.Applied ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
             })
-            .WithSummary("Reload the configuration file; an invalid one changes nothing")
+            .WithSummary("Reload the configuration file; one that cannot be applied whole changes nothing")
             .Produces<ReloadAnswer>(StatusCodes.Status200OK)
             .Produces<ReloadAnswer>(StatusCodes.Status422UnprocessableEntity);
     }

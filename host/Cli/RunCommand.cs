@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
 using Sluice.Host.Logging;
 

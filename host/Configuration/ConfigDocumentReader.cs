@@ -1,12 +1,14 @@
 using System.Text;
+using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using Sluice.Abstractions.Configuration;
 
 namespace Sluice.Host.Configuration;
 
 /// <summary>
 /// Reads a configuration file (or text) into the untyped tree, expanding <c>include PATH_OR_GLOB;</c>
-/// at any level: the path is relative to the including file's folder, a glob in the file name
-/// (<c>conf.d/*.conf</c>) expands to the matching files sorted by name and may match nothing, a missing
+/// at any level: the path is relative to the including file's folder, a glob
+/// (<c>conf.d/*.conf</c>, <c>sites/*/streams.conf</c>, <c>conf.d/**/*.conf</c>) expands to the matching files sorted by path and may match nothing, a missing
 /// plain path, a cycle or nesting deeper than <see cref="MaxIncludeDepth"/> are errors. Included
 /// directives keep the locations of the file they were written in.
 /// </summary>
@@ -69,15 +71,19 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
         var files = new List<(string Full, string Display)>();
         if (HasWildcard(pattern))
         {
-            var dir = Path.GetDirectoryName(fullPattern) ?? "/";
-            var name = Path.GetFileName(fullPattern);
-            if (HasWildcard(dir))
+            // The folder before the first wildcard is where matching starts; the rest is a glob (*, ?, **).
+            var segments = pattern.Replace('\\', '/').Split('/');
+            var first = Array.FindIndex(segments, HasWildcard);
+            var prefix = string.Join('/', segments[..first]);
+            var glob = string.Join('/', segments[first..]);
+            if (segments[first..].Any(s => s is "." or ".."))
             {
-                diagnostics.Error(arg.Location, $"'include {pattern}': wildcards are allowed in the file name only");
+                diagnostics.Error(arg.Location, $"'include {pattern}': '.' and '..' are allowed only before the first wildcard");
                 return [];
             }
-            var displayDir = Path.GetDirectoryName(displayPattern) ?? "";
-            foreach (var f in Glob(dir, name)) files.Add((f, Path.Combine(displayDir, Path.GetFileName(f))));
+            var baseDir = Path.GetFullPath(Path.Combine(frame.FullDirectory, prefix));
+            var displayBase = rooted ? prefix : Path.Combine(frame.DisplayDirectory, prefix);
+            foreach (var match in Glob(baseDir, glob)) files.Add((Path.GetFullPath(Path.Combine(baseDir, match)), Path.Combine(displayBase, match)));
         }
         else if (File.Exists(fullPattern)) files.Add((fullPattern, displayPattern));
         else
@@ -104,14 +110,23 @@ internal sealed class ConfigDocumentReader(IConfigDiagnostics diagnostics) : IIn
 
     private static bool HasWildcard(string s) => s.AsSpan().IndexOfAny('*', '?') >= 0;
 
-    private static IEnumerable<string> Glob(string dir, string name)
+    /// <summary>
+    /// The files under <paramref name="baseDir"/> that <paramref name="glob"/> matches (Microsoft.Extensions.FileSystemGlobbing:
+    /// <c>*</c> and <c>?</c> within a name, <c>**</c> across folders), relative to it, sorted by path; hidden files and
+    /// folders (a name starting with '.', an editor's swap file) are left out.
+    /// </summary>
+    private static IEnumerable<string> Glob(string baseDir, string glob)
     {
-        if (!Directory.Exists(dir)) return [];
+        if (!Directory.Exists(baseDir)) return [];
         try
         {
-            var found = Directory.GetFiles(dir, name, new EnumerationOptions { MatchType = MatchType.Simple, IgnoreInaccessible = true });
-            Array.Sort(found, StringComparer.Ordinal);
-            return found;
+            var matcher = new Matcher(StringComparison.Ordinal);
+            matcher.AddInclude(glob);
+            return matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(baseDir))).Files
+                .Select(f => f.Path)
+                .Where(p => !p.Split('/').Any(segment => segment.StartsWith('.')))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
-using Sluice.Host.Hosting;
+using Sluice.Host.Json;
 using static Sluice.Abstractions.Events.EventLevel;
 
 namespace Sluice.Host.Events;
@@ -25,49 +25,49 @@ internal static class EventCatalog
     // name, level, group, description, spec list, alias of, fields
     private static readonly EventDefinition[] Table =
     [
-        new("server_started", Notice, null, "Server has started.", Both, Fields: "version"),
-        new("config_reloaded", Notice, null, "Configuration is reloaded.", Both, Fields: "path"),
+        new(EventNames.ServerStarted, Notice, null, "Server has started.", Both, Fields: "version"),
+        new(EventNames.ConfigReloaded, Notice, null, "Configuration is reloaded.", Both, Fields: "path"),
         new("reboot_on_upgrade", Notice, null, "Finishing an update and restarting.", Newer),
-        new("listener_start", Info, null, "Sluice starts listening on a port.", Both, Fields: "address, protocol"),
-        new("listener_failure", Error, null, "Sluice failed to listen on a port.", Both, Fields: "address, protocol, error"),
+        new(EventNames.ListenerStart, Info, null, "Sluice starts listening on a port.", Both, Fields: "address, protocol"),
+        new(EventNames.ListenerFailure, Error, null, "Sluice failed to listen on a port.", Both, Fields: "address, protocol, error"),
 
-        new("session_opened", Info, null, "Session is opened.", Both),
-        new("session_closed", Info, null, "Session is closed.", Both),
-        new("play_opened", Info, null, "Connection with a client has been opened for stream playback.", Newer),
+        new(EventNames.SessionOpened, Info, null, "Session is opened.", Both),
+        new(EventNames.SessionClosed, Info, null, "Session is closed.", Both),
+        new(EventNames.PlayOpened, Info, null, "Connection with a client has been opened for stream playback.", Newer),
         new("play_connected", Info, null, "Connection with a client has been established for stream playback.", Newer),
-        new("play_started", Info, null, "Stream is being played.", Newer),
-        new("play_closed", Info, null, "Stream playback stopped and the session closed.", Newer),
+        new(EventNames.PlayStarted, Info, null, "Stream is being played.", Newer),
+        new(EventNames.PlayClosed, Info, null, "Stream playback stopped and the session closed.", Newer),
         new("push_opened", Info, null, "Connection has been opened for pushing the stream.", Newer),
         new("push_connected", Info, null, "Connection has been established for pushing the stream.", Newer),
         new("push_started", Info, null, "Stream is being pushed to another server.", Both),
         new("push_closed", Info, null, "Stream stopped being pushed and the session closed.", Newer),
-        new("publish_started", Info, null, "Publishing to a stream has started.", Older),
-        new("publish_stopped", Info, null, "Publishing to a stream has finished.", Older),
-        new("file_opened", Info, null, "File is opened.", Both),
-        new("file_closed", Info, null, "File is closed.", Both),
+        new(EventNames.PublishStarted, Info, null, "Publishing to a stream has started.", Older),
+        new(EventNames.PublishStopped, Info, null, "Publishing to a stream has finished.", Older),
+        new(EventNames.FileOpened, Info, null, "File is opened.", Both),
+        new(EventNames.FileClosed, Info, null, "File is closed.", Both),
 
-        new("stream_started", Info, null, "Stream has started.", Both),
-        new("stream_stopped", Info, null, "Stream was stopped.", Older),
-        new("stream_stop", Info, null, "Stream has received the command to stop via API.", Both),
-        new("stream_reconfigured", Info, null, "Stream configuration was updated.", Both),
-        new("stream_media_info", Info, null, "Stream attributes (media_info) were changed.", Both),
-        new("stream_backup", Warning, null, "Backup file started playing while the source is lost.", Both, Fields: "file"),
+        new(EventNames.StreamStarted, Info, null, "Stream has started.", Both),
+        new(EventNames.StreamStopped, Info, null, "Stream was stopped.", Older),
+        new(EventNames.StreamStop, Info, null, "Stream has received the command to stop via API.", Both),
+        new(EventNames.StreamReconfigured, Info, null, "Stream configuration was updated.", Both),
+        new(EventNames.StreamMediaInfo, Info, null, "Stream attributes (media_info) were changed.", Both),
+        new(EventNames.StreamBackup, Warning, null, "Backup file started playing while the source is lost.", Both, Fields: "file"),
         new("stream_jpeg", Debug, null, "New JPEG thumbnail is generated.", Both, Fields: "url, size, width, height"),
         new("stream_force_close_gop", Warning, null, "Stream error: invalid timestamps are coming or FPS is too low.", Both),
         new("stream_rt_sync", Warning, null, "Stream timestamps are resynced (a sign of stream errors if it happens often).", Both),
-        new("stream_broken_source", Error, null, "Reading the stream from the source failed and the stream was restarted.", Both),
+        new(EventNames.StreamBrokenSource, Error, null, "Reading the stream from the source failed and the stream was restarted.", Both),
         new("stream_motion_started", Info, null, "(IP cameras) Detected motion has started.", Older),
         new("stream_motion_stopped", Info, null, "(IP cameras) Detected motion has stopped.", Older),
 
-        new("source_opened", Info, null, "Connection has been opened for publishing or ingesting the stream.", Newer),
-        new("source_connected", Info, null, "Connection is established for publishing or ingesting the stream.", Newer),
-        new("source_started", Info, null, "Stream has received first video frames from an active source (ingest, publish, file).", Newer),
+        new(EventNames.SourceOpened, Info, null, "Connection has been opened for publishing or ingesting the stream.", Newer),
+        new(EventNames.SourceConnected, Info, null, "Connection is established for publishing or ingesting the stream.", Newer),
+        new(EventNames.SourceStarted, Info, null, "Stream has received first video frames from an active source (ingest, publish, file).", Newer),
         new("source_ready", Info, null, "Stream has received first video frames (older name of source_started).", Older, AliasOf: "source_started"),
-        new("source_closed", Warning, null, "Stream source is considered to be lost.", Newer),
+        new(EventNames.SourceClosed, Warning, null, "Stream source is considered to be lost.", Newer),
         new("source_lost", Warning, null, "Stream source is considered to be lost and the stream needs restarting (older name of source_closed).", Older, AliasOf: "source_closed"),
-        new("source_switch", Notice, null, "Stream has switched to another source.", Both),
-        new("frames_timed_out", Warning, null, "Source of the stream stopped sending frames (but it has not restarted yet).", Both),
-        new("frames_restored", Notice, null, "Source of the stream resumes sending frames.", Both),
+        new(EventNames.SourceSwitch, Notice, null, "Stream has switched to another source.", Both),
+        new(EventNames.FramesTimedOut, Warning, null, "Source of the stream stopped sending frames (but it has not restarted yet).", Both),
+        new(EventNames.FramesRestored, Notice, null, "Source of the stream resumes sending frames.", Both),
         new("udp_pusher_does_not_fit_cbr", Warning, null, "Constant bitrate of a pushed UDP stream is too low for the stream's bitrate.", Both),
         new("web_request", Debug, null, "DVR bandwidth usage data is being requested.", Newer),
 
@@ -88,13 +88,13 @@ internal static class EventCatalog
         new("dvr_replication_progress", Debug, null, "DVR replication is in progress.", Both),
         new("dvr_replication_done", Info, null, "DVR replication is completed.", Both),
 
-        new("memory_usage", Warning, null, "More than half of the available memory is used; group system_overloaded above 80%.", Both, Fields: "total, used"),
+        new(EventNames.MemoryUsage, Warning, null, "More than half of the available memory is used; group system_overloaded above 80%.", Both, Fields: "total, used"),
         new("busy_port", Warning, SystemOverloaded, "Erlang system monitor: a port was busy. Kept for filters; .NET has no ports, Sluice never emits it.", Both),
         new("busy_dist_port", Warning, SystemOverloaded, "Erlang system monitor: a distribution port was busy. Kept for filters; Sluice never emits it.", Both),
-        new("long_gc", Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes, kind"),
+        new(EventNames.LongGc, Warning, SystemOverloaded, "A garbage collection paused the process longer than the threshold.", Both, Fields: "pause_ms, generation, heap_bytes, kind"),
         new("long_schedule_pid", Warning, SystemOverloaded, "Erlang system monitor: a process ran too long without yielding. Its .NET counterpart is threadpool_starvation.", Both),
         new("long_schedule_port", Warning, SystemOverloaded, "Erlang system monitor: a port ran too long. Kept for filters; Sluice never emits it.", Both),
-        new("threadpool_starvation", Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),
+        new(EventNames.ThreadpoolStarvation, Warning, SystemOverloaded, "A work item queued to the .NET thread pool waited longer than the threshold to run.", Sluice, Fields: "queue_length, threads, delay_ms"),
     ];
 
     private static readonly FrozenDictionary<string, EventDefinition> ByName = Build();

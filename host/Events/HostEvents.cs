@@ -6,17 +6,17 @@ namespace Sluice.Host.Events;
 internal static class HostEvents
 {
     public static void ServerStarted(this IEventEmitter emitter, string version) =>
-        emitter.Emit(new EventDraft("server_started") { Fields = [new("version", version)] });
+        emitter.Emit(new EventDraft(EventNames.ServerStarted) { Fields = [new("version", version)] });
 
     public static void ConfigReloaded(this IEventEmitter emitter, string? path) =>
-        emitter.Emit(new EventDraft("config_reloaded") { Fields = [new("path", path ?? "(default)")] });
+        emitter.Emit(new EventDraft(EventNames.ConfigReloaded) { Fields = [new("path", path ?? "(default)")] });
 
     /// <summary><paramref name="address"/> as configured, e.g. <c>0.0.0.0:8080</c>; protocol e.g. <c>http</c>.</summary>
     public static void ListenerStart(this IEventEmitter emitter, string address, string protocol) =>
-        emitter.Emit(new EventDraft("listener_start") { Fields = [new("address", address), new("protocol", protocol)] });
+        emitter.Emit(new EventDraft(EventNames.ListenerStart) { Fields = [new("address", address), new("protocol", protocol)] });
 
     public static void ListenerFailure(this IEventEmitter emitter, string address, string protocol, string error) =>
-        emitter.Emit(new EventDraft("listener_failure")
+        emitter.Emit(new EventDraft(EventNames.ListenerFailure)
         {
             Fields = [new("address", address), new("protocol", protocol), new("error", error)],
         });

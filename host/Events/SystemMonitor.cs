@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Sluice.Abstractions.Events;
 
@@ -11,8 +10,9 @@ namespace Sluice.Host.Events;
 /// (how long a probe work item waited in the thread pool). Runs on its own thread so a starved
 /// thread pool cannot hide its own starvation.
 /// </summary>
-internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings? settings = null) : IHostedService, IDisposable
+internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings? settings = null, TimeProvider? time = null) : IHostedService, IDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SystemMonitorSettings _settings = settings ?? new();
     private readonly Dictionary<GCKind, long> _seenGc = new();
     private readonly ManualResetEventSlim _stop = new();
@@ -73,12 +73,12 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
         var used = Environment.WorkingSet;
         var ratio = (double)used / total;
         var band = ratio > _settings.MemoryOverloadRatio ? 2 : ratio > _settings.MemoryWarnRatio ? 1 : 0;
-        var now = Stopwatch.GetTimestamp();
-        var repeatDue = Stopwatch.GetElapsedTime(_lastMemoryTicks, now) >= _settings.MemoryRepeat || _lastMemoryTicks == long.MinValue;
+        var now = _time.GetTimestamp();
+        var repeatDue = _time.GetElapsedTime(_lastMemoryTicks, now) >= _settings.MemoryRepeat || _lastMemoryTicks == long.MinValue;
         if (band > 0 && (band > _lastMemoryBand || repeatDue))
         {
             _lastMemoryTicks = now;
-            emitter.Emit(new EventDraft("memory_usage")
+            emitter.Emit(new EventDraft(EventNames.MemoryUsage)
             {
                 Level = band == 2 ? EventLevel.Error : EventLevel.Warning,
                 Group = band == 2 ? EventCatalog.SystemOverloaded : null,
@@ -98,7 +98,7 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
             var pause = TimeSpan.Zero;
             foreach (var p in info.PauseDurations) pause += p;
             if (pause < _settings.LongGc) continue;
-            emitter.Emit(new EventDraft("long_gc")
+            emitter.Emit(new EventDraft(EventNames.LongGc)
             {
                 Fields = [new("pause_ms", Math.Round(pause.TotalMilliseconds, 3)), new("generation", info.Generation),
                     new("heap_bytes", info.HeapSizeBytes), new("kind", kind.ToString().ToLowerInvariant())],
@@ -109,23 +109,23 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
     internal void ProbeThreadPool()
     {
         // Not disposed: a starved pool may run the probe after we stopped waiting for it.
-        var probe = new Probe(Stopwatch.GetTimestamp());
+        var probe = new Probe(_time, _time.GetTimestamp());
         ThreadPool.UnsafeQueueUserWorkItem(static p => p.Run(), probe, preferLocal: false);
         // Wait a bit longer than the threshold: a late probe is reported with the delay seen so far.
         var delay = probe.Ran.Wait(_settings.StarvationDelay + TimeSpan.FromMilliseconds(50))
-            ? Stopwatch.GetElapsedTime(probe.Queued, Volatile.Read(ref probe.RanAt))
-            : Stopwatch.GetElapsedTime(probe.Queued);
+            ? _time.GetElapsedTime(probe.Queued, Volatile.Read(ref probe.RanAt))
+            : _time.GetElapsedTime(probe.Queued);
         if (delay < _settings.StarvationDelay) return;
-        if (_lastStarvationTicks != long.MinValue && Stopwatch.GetElapsedTime(_lastStarvationTicks) < _settings.StarvationRepeat) return;
-        _lastStarvationTicks = Stopwatch.GetTimestamp();
-        emitter.Emit(new EventDraft("threadpool_starvation")
+        if (_lastStarvationTicks != long.MinValue && _time.GetElapsedTime(_lastStarvationTicks) < _settings.StarvationRepeat) return;
+        _lastStarvationTicks = _time.GetTimestamp();
+        emitter.Emit(new EventDraft(EventNames.ThreadpoolStarvation)
         {
             Fields = [new("queue_length", ThreadPool.PendingWorkItemCount), new("threads", ThreadPool.ThreadCount),
                 new("delay_ms", Math.Round(delay.TotalMilliseconds, 3))],
         });
     }
 
-    private sealed class Probe(long queued)
+    private sealed class Probe(TimeProvider time, long queued)
     {
         public readonly long Queued = queued;
         public readonly ManualResetEventSlim Ran = new();
@@ -133,7 +133,7 @@ internal sealed class SystemMonitor(IEventEmitter emitter, SystemMonitorSettings
 
         public void Run()
         {
-            Volatile.Write(ref RanAt, Stopwatch.GetTimestamp());
+            Volatile.Write(ref RanAt, time.GetTimestamp());
             Ran.Set();
         }
     }

@@ -33,11 +33,11 @@ internal sealed class OperatorSurface : IDisposable
     private readonly EventTailStats _tail = new();
     private readonly PluginHistory _history;
     private readonly SluiceMeters _meters;
-    private string? _certificateFolder;
-    private string? _certificateError;
 
-    public OperatorSurface(EventRouter router, StreamRegistry streams, PluginManager plugins, ILoggerFactory loggers, TimeProvider time)
+    public OperatorSurface(EventRouter router, StreamRegistry streams, PluginManager plugins, HttpsCertificate certificate,
+        ILoggerFactory loggers, TimeProvider time)
     {
+        Certificate = certificate;
         _router = router;
         _time = time;
         _log = loggers.CreateLogger("Sluice.Host");
@@ -46,9 +46,10 @@ internal sealed class OperatorSurface : IDisposable
         _meters = new SluiceMeters(streams, router, plugins, _tail, time);
     }
 
-    public HttpsCertificate Certificate { get; } = new();
+    /// <summary>What the <c>https</c> listeners present (applied by the server stage).</summary>
+    public HttpsCertificate Certificate { get; }
 
-    public void ConfigureServices(IServiceCollection services)
+    public static void ConfigureServices(IServiceCollection services)
     {
         services.AddApiDocument();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
@@ -67,22 +68,6 @@ internal sealed class OperatorSurface : IDisposable
                 ssl.ServerCertificateContext = context;
             };
         });
-
-    /// <summary>The configuration in force changed: read the certificate files again when HTTPS is on.</summary>
-    public void Apply(CoreOptions core, string configDirectory)
-    {
-        if (core.Https.Count == 0) return;
-        var folder = core.CertificatesDirectory ?? configDirectory;
-        var error = Certificate.Reload(folder);
-        if (error is null)
-        {
-            if (_certificateFolder is not null && (_certificateError is not null || _certificateFolder != folder))
-                _log.LogInformation("https: certificate from {Folder} loaded", folder);
-            else if (_certificateFolder is not null) _log.LogInformation("https: certificate from {Folder} reloaded", folder);
-        }
-        else _log.LogError("https: cannot load the certificate, the previous one stays: {Error}", error);
-        (_certificateFolder, _certificateError) = (folder, error);
-    }
 
     public const string ReferencePath = "/api/v1/reference";
 

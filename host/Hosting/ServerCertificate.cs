@@ -166,6 +166,8 @@ internal static class ServerCertificate
 internal sealed class HttpsCertificate
 {
     private volatile ServerCertificate.Loaded? _current;
+    private string? _folder;
+    private string? _error;
 
     public X509Certificate2? Certificate => _current?.Certificate;
 
@@ -178,5 +180,21 @@ internal sealed class HttpsCertificate
         if (loaded.Error is not null) return loaded.Error;
         _current = loaded;
         return null;
+    }
+
+    /// <summary>The configuration in force changed: read the files again when HTTPS is on; say so once per change.</summary>
+    public void Apply(Configuration.CoreOptions core, string configDirectory, Microsoft.Extensions.Logging.ILogger log)
+    {
+        if (core.Https.Count == 0) return;
+        var folder = core.CertificatesDirectory ?? configDirectory;
+        var error = Reload(folder);
+        if (error is null)
+        {
+            if (_folder is not null && (_error is not null || _folder != folder))
+                Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(log, "https: certificate from {Folder} loaded", folder);
+            else if (_folder is not null) Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(log, "https: certificate from {Folder} reloaded", folder);
+        }
+        else Microsoft.Extensions.Logging.LoggerExtensions.LogError(log, "https: cannot load the certificate, the previous one stays: {Error}", error);
+        (_folder, _error) = (folder, error);
     }
 }

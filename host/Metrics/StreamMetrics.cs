@@ -68,7 +68,7 @@ internal sealed class StreamMetrics : IDisposable
         Snapshots().Select(s => new Measurement<long>(value(s), Tag(s)));
 
     private IEnumerable<Measurement<int>> States() =>
-        Snapshots().Select(s => new Measurement<int>(1, Tag(s), new("state", s.State)));
+        Snapshots().Select(s => new Measurement<int>(1, Tag(s), new("state", s.State.ToName())));
 
     private IEnumerable<Measurement<int>> Viewers() =>
         _viewers.Where(kv => kv.Value > 0).Select(kv => new Measurement<int>(kv.Value, new("stream", kv.Key.Stream), new("protocol", kv.Key.Protocol)));

@@ -96,20 +96,54 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
     /// Applies notify blocks as a diff by name: an unchanged block keeps running (with a new sink if the
     /// plugin that made its sink is gone), a changed one switches to its new setup after the batch in
     /// flight and keeps its queue, a removed one drains within <see cref="NotifyRouterSettings.DrainTimeout"/>.
+    /// A block whose sink cannot be created is left out (a new one) or keeps what it had (a changed one).
     /// </summary>
     public async Task ApplyAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
+    {
+        var change = await PrepareAsync(options, configDirectory, cancellationToken);
+        await CommitAsync(change, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The first half of an apply: creates the sink of every block that needs a new one (a new block, a changed
+    /// one, one whose sink type was replaced), touching nothing that runs. The caller commits the result with
+    /// <see cref="CommitAsync"/> or discards it (<see cref="NotifyChange.DiscardAsync"/>); prepare and commit
+    /// are called one configuration at a time.
+    /// </summary>
+    public async Task<NotifyChange> PrepareAsync(NotifyOptions options, string? configDirectory = null, CancellationToken cancellationToken = default)
     {
         await _applyLock.WaitAsync(cancellationToken);
         try
         {
             var factories = _contributions.All<IEventSinkFactory>();
+            var setups = new Dictionary<string, BlockSetup>(StringComparer.Ordinal);
+            var errors = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var o in options.Blocks)
+            {
+                if (!seen.Add(o.Name)) continue;
+                if (_blocks.TryGetValue(o.Name, out var existing) && !NeedsNewSink(existing.Block.Configured, o, factories)) continue;
+                if (NewSetup(o, factories, configDirectory, out var error) is { } setup) setups[o.Name] = setup;
+                else errors.Add($"notify {o.Name}: {error}");
+            }
+            return new NotifyChange(options, setups, errors);
+        }
+        finally { _applyLock.Release(); }
+    }
+
+    /// <summary>The second half: switches the blocks to what <paramref name="change"/> prepared (see <see cref="ApplyAsync(NotifyOptions, string?, CancellationToken)"/>).</summary>
+    public async Task CommitAsync(NotifyChange change, CancellationToken cancellationToken = default)
+    {
+        await _applyLock.WaitAsync(cancellationToken);
+        try
+        {
+            var options = change.Take();
             var next = new Dictionary<string, (NotifyBlock, Route)>(StringComparer.Ordinal);
             foreach (var o in options.Blocks)
             {
                 if (next.ContainsKey(o.Name)) continue;
-                var entry = _blocks.TryGetValue(o.Name, out var existing)
-                    ? Update(existing, o, factories, configDirectory)
-                    : Create(o, factories, configDirectory);
+                var setup = change.Setups.GetValueOrDefault(o.Name);
+                var entry = _blocks.TryGetValue(o.Name, out var existing) ? Update(existing, o, setup) : Create(o, setup);
                 if (entry is { } e) next[o.Name] = e;
             }
             var removed = _blocks.Where(b => !next.ContainsKey(b.Key)).Select(b => b.Value.Block).ToArray();
@@ -121,35 +155,40 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
         finally { _applyLock.Release(); }
     }
 
-    private (NotifyBlock, Route)? Create(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    private bool NeedsNewSink(BlockSetup current, NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories)
     {
-        if (NewSetup(o, factories, configDirectory) is not { } setup) return null;
+        if (current.Options.Text != o.Text) return true;
+        if (factories.Contains(current.Factory)) return false;
+        _logger.LogInformation("notify {Block}: sink type {Type} was replaced, switching to a new sink", o.Name, current.Factory.Name);
+        return true;
+    }
+
+    private (NotifyBlock, Route)? Create(NotifyBlockOptions o, BlockSetup? setup)
+    {
+        if (setup is null) return null;
         var block = new NotifyBlock(setup, _settings, _logger);
         block.Start();
         return (block, new Route(CompiledFilter.Compile(o), block));
     }
 
-    private (NotifyBlock, Route)? Update((NotifyBlock Block, Route Route) existing, NotifyBlockOptions o,
-        IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    /// <summary>No new setup: the block is unchanged, or its new sink could not be created (it keeps what works).</summary>
+    private static (NotifyBlock, Route)? Update((NotifyBlock Block, Route Route) existing, NotifyBlockOptions o, BlockSetup? setup)
     {
+        if (setup is null) return existing;
         var (block, route) = existing;
-        var current = block.Configured;
-        if (current.Options.Text == o.Text)
-        {
-            if (factories.Contains(current.Factory)) return existing;
-            _logger.LogInformation("notify {Block}: sink type {Type} was replaced, switching to a new sink", o.Name, current.Factory.Name);
-        }
-        if (NewSetup(o, factories, configDirectory) is not { } setup) return existing; // keep what works
+        var sameText = block.Configured.Options.Text == o.Text;
         block.Reconfigure(setup);
-        return (block, current.Options.Text == o.Text ? route : new Route(CompiledFilter.Compile(o), block));
+        return (block, sameText ? route : new Route(CompiledFilter.Compile(o), block));
     }
 
-    private BlockSetup? NewSetup(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory)
+    private BlockSetup? NewSetup(NotifyBlockOptions o, IReadOnlyList<IEventSinkFactory> factories, string? configDirectory, out string? error)
     {
+        error = null;
         var factory = SinkFactories.Claiming(factories, o.Sink);
         if (factory is null)
         {
-            _logger.LogError("notify {Block}: no sink type handles '{Sink}' (sink types: {Types})", o.Name, o.Sink, SinkFactories.Describe(factories));
+            error = $"no sink type handles '{SecretText.Redact(o.Sink)}' (sink types: {SinkFactories.Describe(factories)})";
+            _logger.LogError("notify {Block}: {Error}", o.Name, error);
             return null;
         }
         try
@@ -161,14 +200,16 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
             if (problems.HasErrors)
             {
                 _ = sink.DisposeAsync().AsTask();
-                _logger.LogError("notify {Block}: creating sink '{Sink}' failed: {Errors}", o.Name, o.Sink, string.Join("; ", problems.Errors.Select(e => e.Message)));
+                error = $"creating sink '{SecretText.Redact(o.Sink)}' failed: {string.Join("; ", problems.Errors.Select(e => e.Message))}";
+                _logger.LogError("notify {Block}: {Error}", o.Name, error);
                 return null;
             }
             return new BlockSetup(o, sink, factory, factory.DeliveryTimeout(context));
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "notify {Block}: creating sink '{Sink}' failed", o.Name, o.Sink);
+            error = $"creating sink '{SecretText.Redact(o.Sink)}' failed: {SecretText.Redact(e.Message)}";
+            _logger.LogError(e, "notify {Block}: creating sink '{Sink}' failed", o.Name, SecretText.Redact(o.Sink));
             return null;
         }
     }
@@ -196,5 +237,33 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
     {
         public static readonly EmptyServices Instance = new();
         public object? GetService(Type serviceType) => null;
+    }
+}
+
+/// <summary>
+/// What <see cref="EventRouter.PrepareAsync"/> built: the new sinks by block name, and the blocks whose sink could
+/// not be created. Committed once, or discarded (its sinks disposed).
+/// </summary>
+internal sealed class NotifyChange(NotifyOptions options, IReadOnlyDictionary<string, BlockSetup> setups, IReadOnlyList<string> errors)
+{
+    private int _taken;
+
+    public IReadOnlyDictionary<string, BlockSetup> Setups { get; } = setups;
+
+    /// <summary>One line per block whose sink could not be created.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
+
+    internal NotifyOptions Take() =>
+        Interlocked.Exchange(ref _taken, 1) == 0 ? options : throw new InvalidOperationException("a notify change is committed once");
+
+    /// <summary>Disposes the sinks built for a change that is not committed.</summary>
+    public async ValueTask DiscardAsync()
+    {
+        if (Interlocked.Exchange(ref _taken, 1) != 0) return;
+        foreach (var setup in Setups.Values)
+        {
+            try { await setup.Sink.DisposeAsync(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
+        }
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Abstractions.Configuration;
-using Sluice.Host.Hosting;
+using Sluice.Host.Json;
 
 namespace Sluice.Host.Notify;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
-using Sluice.Host.Hosting;
+using Sluice.Host.Json;
 using Sluice.Host.Plugins;
 
 namespace Sluice.Host.Notify;

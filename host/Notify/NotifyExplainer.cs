@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Sluice.Host.Events;
-using Sluice.Host.Hosting;
+using Sluice.Host.Json;
 
 namespace Sluice.Host.Notify;
 

@@ -13,16 +13,17 @@ internal sealed class PluginFolderWatcher : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _debounce;
     private readonly FileSystemWatcher _watcher;
-    private readonly Timer _quietTimer;
+    private readonly ITimer _quietTimer;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _periodic;
 
-    public PluginFolderWatcher(PluginHostOptions options, Func<CancellationToken, Task> rescan, ILogger logger)
+    public PluginFolderWatcher(PluginHostOptions options, Func<CancellationToken, Task> rescan, ILogger logger, TimeProvider? time = null)
     {
         _rescan = rescan;
         _logger = logger;
         _debounce = options.Debounce;
-        _quietTimer = new Timer(_ => _ = RunAsync("file change"), null, Timeout.Infinite, Timeout.Infinite);
+        var clock = time ?? TimeProvider.System;
+        _quietTimer = clock.CreateTimer(_ => _ = RunAsync("file change"), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _watcher = new FileSystemWatcher(options.PluginsDirectory)
         {
             IncludeSubdirectories = true,
@@ -38,7 +39,7 @@ internal sealed class PluginFolderWatcher : IAsyncDisposable
             OnEvent(this, null);
         };
         _watcher.EnableRaisingEvents = true;
-        _periodic = PeriodicAsync(options.RescanInterval);
+        _periodic = PeriodicAsync(options.RescanInterval, clock);
     }
 
     /// <summary>Every event pushes the rescan back to one quiet period after it.</summary>
@@ -54,9 +55,9 @@ internal sealed class PluginFolderWatcher : IAsyncDisposable
         }
     }
 
-    private async Task PeriodicAsync(TimeSpan interval)
+    private async Task PeriodicAsync(TimeSpan interval, TimeProvider time)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token)) await RunAsync("periodic rescan");

@@ -130,10 +130,10 @@ internal sealed partial class PluginManager
     /// <summary>What of the configuration in force needs <paramref name="plugin"/>; empty when nothing (or when that cannot be told).</summary>
     private IReadOnlyList<string> UsersWithout(LoadedPlugin plugin)
     {
-        if (_users is null) return [];
+        if (_host is null) return [];
         try
         {
-            return _users(new ContributionsView(_core, _active.Where(p => p != plugin).ToArray()));
+            return _host.UsersOf(_contributions.Without(plugin));
         }
         catch (Exception e)
         {
@@ -145,10 +145,10 @@ internal sealed partial class PluginManager
     /// <summary>Calls the host back; returns why it failed, or null.</summary>
     private async Task<string?> NotifyAsync(PluginSetChange change, CancellationToken cancellationToken)
     {
-        if (_onChange is null) return null;
+        if (_host is null) return null;
         try
         {
-            await _onChange(change, cancellationToken);
+            await _host.ApplyAsync(change, cancellationToken);
             return null;
         }
         catch (Exception e)

@@ -8,19 +8,19 @@ namespace Sluice.Host.Plugins;
 /// contributions of the core and of every loaded plugin, and the serialized add / swap / remove
 /// protocol driven by <see cref="LoadAllAsync"/>, <see cref="RescanAsync"/> and the folder watcher.
 /// </summary>
-internal sealed partial class PluginManager : IPluginContributions, IAsyncDisposable
+internal sealed partial class PluginManager : IAsyncDisposable
 {
     private readonly PluginHostOptions _options;
-    private readonly Func<PluginSetChange, CancellationToken, Task>? _onChange;
-    private readonly ContributionSet _core;
+    private readonly IPluginSetHost? _host;
+    private readonly PluginContributions _contributions;
     private readonly ShadowCopier _shadow;
     private readonly PluginLoader _loader;
     private readonly PluginUnloader _unloader;
-    private readonly PluginUsers? _users;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<PluginSlot> _slots = [];    // load order; touched only under _gate
-    private volatile LoadedPlugin[] _active = [];      // what All<T> reads, replaced whole
+    private volatile LoadedPlugin[] _active = [];      // what the registry answers with, replaced whole
     private volatile PluginInfo[] _infos = [];
     private PluginFolderWatcher? _watcher;
     private readonly object _releaseLock = new();
@@ -29,38 +29,52 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     private bool _disposed;
 
     /// <param name="options">plugins_dir and timings.</param>
-    /// <param name="hostServices">What plugins see as <see cref="IPluginBuilder.HostServices"/>.</param>
+    /// <param name="hostServices">What plugins see as <see cref="IPluginBuilder.HostServices"/> (its <see cref="TimeProvider"/> times the manager too).</param>
     /// <param name="loggerFactory">Given to plugins, and used for the manager's own log.</param>
-    /// <param name="onChange">
-    /// Called for every change after the first load, with <see cref="All{T}"/> already answering with
-    /// the new set: re-apply the configuration, switch runtime objects over and drain the old ones.
-    /// Throwing rolls an addition or replacement back. Runs under the manager's lock: it must not call
-    /// <see cref="LoadAllAsync"/>, <see cref="RescanAsync"/> or <see cref="StartServicesAsync"/>
-    /// (<see cref="All{T}"/> and <see cref="Plugins"/> are lock-free and fine).
+    /// <param name="host">
+    /// The host around changes (<see cref="IPluginSetHost"/>): re-applies the configuration for each change after the
+    /// first load, tells what of the configuration in force needs a plugin (a plugin whose folder is removed while
+    /// something needs it keeps running, <see cref="PluginState.Removing"/>, until a configuration without that
+    /// applied) and says when a configuration applied. Without it a change applies nothing and a removed folder's
+    /// plugin always goes at once.
     /// </param>
-    /// <param name="core">The host's own contributions, listed before every plugin's.</param>
-    /// <param name="users">
-    /// What of the configuration in force needs a plugin: a plugin whose folder is removed while this names
-    /// something keeps running (<see cref="PluginState.Removing"/>) until <see cref="ConfigurationChanged"/>
-    /// finds it unused. Without it, a removed folder's plugin always goes at once.
-    /// </param>
+    /// <param name="contributions">The registry the manager loads into (the core's contributions are listed first).</param>
+    public PluginManager(
+        PluginHostOptions options,
+        IServiceProvider hostServices,
+        ILoggerFactory loggerFactory,
+        IPluginSetHost? host,
+        PluginContributions? contributions = null)
+    {
+        _options = options;
+        _host = host;
+        _contributions = contributions ?? new PluginContributions();
+        _logger = loggerFactory.CreateLogger("Sluice.Plugins");
+        _time = hostServices.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+        _shadow = new ShadowCopier(options.ShadowRoot);
+        _loader = new PluginLoader(_shadow, options.SharedAssemblies, hostServices, loggerFactory);
+        _unloader = new PluginUnloader(options, _logger);
+        if (host is not null) host.ConfigurationApplied += ConfigurationChanged;
+    }
+
+    /// <summary>A manager driven by two functions (tests): <paramref name="onChange"/> re-applies, <paramref name="users"/> tells what uses a plugin.</summary>
     public PluginManager(
         PluginHostOptions options,
         IServiceProvider hostServices,
         ILoggerFactory loggerFactory,
         Func<PluginSetChange, CancellationToken, Task>? onChange = null,
         ContributionSet? core = null,
-        PluginUsers? users = null)
+        Func<IPluginContributions, IReadOnlyList<string>>? users = null)
+        : this(options, hostServices, loggerFactory, onChange is null && users is null ? null : new DelegatePluginSetHost(onChange, users),
+            new PluginContributions(core))
     {
-        _options = options;
-        _onChange = onChange;
-        _users = users;
-        _core = core ?? new ContributionSet();
-        _logger = loggerFactory.CreateLogger("Sluice.Plugins");
-        _shadow = new ShadowCopier(options.ShadowRoot);
-        _loader = new PluginLoader(_shadow, options.SharedAssemblies, hostServices, loggerFactory);
-        _unloader = new PluginUnloader(options, _logger);
     }
+
+    /// <summary>The registry this manager loads into.</summary>
+    public PluginContributions Contributions => _contributions;
+
+    /// <summary>Every contribution of that contract, core ones first (a shortcut to <see cref="Contributions"/>).</summary>
+    public IReadOnlyList<T> All<T>() where T : class => _contributions.All<T>();
 
     /// <summary>Raised after each change was handled (also for failures), for logs, the API and tests.</summary>
     public event Action<PluginChangeOutcome>? ChangeCompleted;
@@ -69,14 +83,6 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
 
     /// <summary>Every plugin folder with its state, in load order (<c>sluice plugins</c>).</summary>
     public IReadOnlyList<PluginInfo> Plugins => _infos;
-
-    public IReadOnlyList<T> All<T>() where T : class
-    {
-        var result = new List<T>();
-        _core.AppendTo(result);
-        foreach (var plugin in _active) plugin.Contributions.AppendTo(result);
-        return result;
-    }
 
     /// <summary>Discovers and loads every plugin folder; no change callback (there is no configuration yet).</summary>
     public Task<IReadOnlyList<PluginChangeOutcome>> LoadAllAsync(CancellationToken cancellationToken = default)
@@ -149,7 +155,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_watcher is not null) return;
         Directory.CreateDirectory(_options.PluginsDirectory);
-        _watcher = new PluginFolderWatcher(_options, ct => RescanAsync(ct), _logger);
+        _watcher = new PluginFolderWatcher(_options, ct => RescanAsync(ct), _logger, _time);
         _logger.LogInformation("watching {Directory} for plugin changes", _options.PluginsDirectory);
     }
 
@@ -244,7 +250,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
         var previous = FolderStamp.Of(folder);
         for (var i = 0; i < 10; i++)
         {
-            await Task.Delay(pause, cancellationToken);
+            await Task.Delay(pause, _time, cancellationToken);
             var now = FolderStamp.Of(folder);
             if (now == previous) return true;
             previous = now;
@@ -268,6 +274,7 @@ internal sealed partial class PluginManager : IPluginContributions, IAsyncDispos
     private void Publish()
     {
         _active = _slots.Where(s => s.Plugin is not null).Select(s => s.Plugin!).ToArray();
+        _contributions.Publish(_active);
         _infos = _slots.Select(s => s.ToInfo()).ToArray();
     }
 

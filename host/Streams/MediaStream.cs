@@ -6,50 +6,46 @@ using Sluice.Abstractions.Streams;
 namespace Sluice.Host.Streams;
 
 /// <summary>
-/// One stream: the loop that owns its source (<see cref="MediaStream"/>.Loop), the GOP cache and the
-/// fan-out to readers. Frames arrive on the source's thread and are offered to every reader's own
-/// bounded queue under one short lock; nothing here ever waits for a reader.
+/// One stream, as readers, protocols and the registry see it. Behind it, each piece has one owner:
+/// <see cref="SourceSupervisor"/> runs a configured stream's inputs (failover, backoff, probing the primary,
+/// the <c>backup</c> file), <see cref="PublisherSlot"/> holds a published stream's publisher, <see cref="ReaderFanOut"/>
+/// hands frames to readers with the GOP cache, <see cref="MediaInfoTracker"/> follows the tracks. The stream itself
+/// owns the writer side: which inlet may write now (one at a time, under the writer lock), when it last delivered,
+/// the state, and who watches.
 /// </summary>
-internal sealed partial class MediaStream : IMediaStream
+internal sealed class MediaStream : IMediaStream
 {
-    private readonly IEventEmitter _events;
-    private readonly StreamRegistrySettings _settings;
-    private readonly ILogger _log;
-    private readonly SourceStateLog _states;
-    private readonly object _gate = new();
-    private readonly List<StreamReader> _readers = [];
-    private readonly GopCache _gop;
-    private readonly BitrateMeter _bitrate = new();
-    private readonly Dictionary<int, TrackInfo> _attemptTracks = [];
-    private readonly CancellationTokenSource _stop = new();
-    private volatile TrackInfo[] _tracks = [];
+    private readonly TimeProvider _time;
+    private readonly object _writer = new();      // the active inlet and what it delivered: one writer at a time
+    private readonly ReaderFanOut _readers;
+    private readonly MediaInfoTracker _info;
+    private readonly SourceSupervisor _supervisor;
+    private readonly PublisherSlot _publisher;
+    private volatile StreamOptions _options;
     private volatile StreamInlet? _active;
-    private MediaInfo _mediaInfo;
-    private MediaInfo _reportedInfo;
-    private bool _infoPending;
-    private long _infoPendingSinceMs;
-    private bool _hasVideo;
-    private bool _stopped;
-    private long _lastFrameMs;
+    private volatile StreamState _state = StreamState.Starting;
+    private long _lastFrame;      // timestamps of _time
     private bool _timedOut;
+    private int _stopped;
     private int _viewers;
-    private long _lastUsedMs;
-    private long _departedDropped;
-    private long _startedMs;
-    private long _framesIn, _bytesIn; // this run's input, for metrics
-    private Task _loop = Task.CompletedTask;
+    private long _framesIn, _bytesIn; // this run's input, for metrics (written under the writer lock)
+    private long _lastUsed;
+    private long _started;
 
     public MediaStream(StreamOptions options, IReadOnlyList<IMediaSourceFactory> factories, IEventEmitter events,
         StreamRegistrySettings settings, ILogger log)
     {
         _options = options;
-        _factories = factories;
-        _events = events;
-        _settings = settings;
-        _log = log;
-        _states = new SourceStateLog(options.Name, log, TimeProvider.System);
-        _gop = new GopCache(settings.GopMaxFrames, settings.GopMaxBytes);
-        _lastUsedMs = Environment.TickCount64;
+        _time = settings.Time;
+        Settings = settings;
+        Log = log;
+        Events = new StreamEvents(events, options.Name);
+        States = new SourceStateLog(options.Name, log, _time);
+        _readers = new ReaderFanOut(settings.GopMaxFrames, settings.GopMaxBytes);
+        _info = new MediaInfoTracker(_time);
+        _supervisor = new SourceSupervisor(this, factories);
+        _publisher = new PublisherSlot(this);
+        _lastUsed = _time.GetTimestamp();
     }
 
     public string Name => _options.Name;
@@ -58,9 +54,19 @@ internal sealed partial class MediaStream : IMediaStream
 
     public StreamOptions Options => _options;
 
+    internal StreamRegistrySettings Settings { get; }
+
+    internal TimeProvider Time => _time;
+
+    internal ILogger Log { get; }
+
+    internal StreamEvents Events { get; }
+
+    internal SourceStateLog States { get; }
+
     public bool IsProducing { get; private set; }
 
-    public IReadOnlyList<TrackInfo> Tracks => _tracks;
+    public IReadOnlyList<TrackInfo> Tracks => _info.Tracks;
 
     public SegmentSettings Segments =>
         _options is { SegmentDuration: null, SegmentCount: null } ? SegmentSettings.Default : new(_options.SegmentDuration, _options.SegmentCount);
@@ -68,51 +74,60 @@ internal sealed partial class MediaStream : IMediaStream
     /// <summary>The input being read now (URL as written), or null.</summary>
     public string? CurrentInput => _active?.Url;
 
-    /// <summary>"starting", "running", "timed_out", "waiting" (for a publisher or a retry), "failed" or "stopped".</summary>
-    public string State { get; private set; } = "starting";
+    public StreamState State
+    {
+        get => _state;
+        internal set => _state = value;
+    }
+
+    public bool IsStopped => Volatile.Read(ref _stopped) != 0;
+
+    public bool HasPublisher => _publisher.Attached;
 
     public int Viewers => Volatile.Read(ref _viewers);
 
-    public TimeSpan Uptime => _startedMs == 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Environment.TickCount64 - _startedMs);
+    public TimeSpan Uptime => _started == 0 ? TimeSpan.Zero : _time.GetElapsedTime(_started);
 
-    public StreamSnapshot Snapshot()
+    public StreamSnapshot Snapshot() =>
+        new(Name, _options.Title, Kind, State, CurrentInput, _info.Current, _readers.BitsPerSecond(NowMs()), Viewers,
+            _readers.Count, Uptime, _readers.Dropped, _info.Tracks) { FramesIn = Volatile.Read(ref _framesIn), BytesIn = Volatile.Read(ref _bytesIn) };
+
+    /// <summary>Starts the stream (a configured one's inputs; a published one waits) and emits <c>stream_started</c>.</summary>
+    public void Start()
     {
-        lock (_gate)
+        _started = _time.GetTimestamp();
+        Events.Started();
+        if (_options.IsPublished || _options.Kind == StreamKind.Published)
         {
-            var now = Environment.TickCount64;
-            return new StreamSnapshot(Name, _options.Title, Kind, State, CurrentInput, _mediaInfo, _bitrate.BitsPerSecond(now), Viewers,
-                _readers.Count, Uptime, _departedDropped + _readers.Sum(r => r.Dropped), _tracks) { FramesIn = _framesIn, BytesIn = _bytesIn };
+            State = StreamState.Waiting;
+            return;
         }
+        _supervisor.Start();
     }
+
+    /// <summary>New options for the same name: the current attempt ends and the inputs go on with them; readers stay.</summary>
+    public void Reconfigure(StreamOptions options, IReadOnlyList<IMediaSourceFactory> factories)
+    {
+        _options = options;
+        _supervisor.Reconfigure(factories);
+        Events.Reconfigured();
+    }
+
+    /// <summary>The loaded plugins changed: when the source type in use is gone, the attempt restarts with the new one.</summary>
+    public void UpdateFactories(IReadOnlyList<IMediaSourceFactory> factories) => _supervisor.UpdateFactories(factories);
 
     public IStreamReader Subscribe(StreamReaderOptions? options = null)
     {
         options ??= new StreamReaderOptions();
         var reader = new StreamReader(this, options.Capacity, waitForKeyframe: !options.FromLastKeyframe, options.KeepsStreamAlive);
-        lock (_gate)
-        {
-            if (_stopped)
-            {
-                reader.Complete();
-                return reader;
-            }
-            if (options.FromLastKeyframe)
-            {
-                var frames = _gop.Frames;
-                for (var i = 0; i < frames.Count; i++) reader.Offer(frames[i], i == 0);
-            }
-            _readers.Add(reader);
-        }
+        _readers.Add(reader, options.FromLastKeyframe);
         return reader;
     }
 
     internal void Remove(StreamReader reader)
     {
-        lock (_gate)
-        {
-            if (_readers.Remove(reader)) _departedDropped += reader.Dropped;
-            Volatile.Write(ref _lastUsedMs, Environment.TickCount64);
-        }
+        _readers.Remove(reader);
+        Volatile.Write(ref _lastUsed, _time.GetTimestamp());
     }
 
     public IDisposable AddViewer()
@@ -128,30 +143,36 @@ internal sealed partial class MediaStream : IMediaStream
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _left, 1) != 0) return;
-            Volatile.Write(ref stream._lastUsedMs, Environment.TickCount64);
+            Volatile.Write(ref stream._lastUsed, stream._time.GetTimestamp());
             Interlocked.Decrement(ref stream._viewers);
         }
     }
 
     /// <summary>True when nobody watched or read the stream for <paramref name="timeout"/>.</summary>
-    public bool IdleFor(TimeSpan timeout)
-    {
-        if (Viewers > 0) return false;
-        lock (_gate) if (_readers.Exists(r => r.KeepsStreamAlive)) return false;
-        return Environment.TickCount64 - Volatile.Read(ref _lastUsedMs) >= (long)timeout.TotalMilliseconds;
-    }
+    public bool IdleFor(TimeSpan timeout) =>
+        Viewers == 0 && !_readers.KeepsStreamAlive && _time.GetElapsedTime(Volatile.Read(ref _lastUsed)) >= timeout;
+
+    /// <summary>Attaches a publisher; null when the stream is stopped or already has one.</summary>
+    public IStreamPublisher? AttachPublisher(string remoteAddress) => _publisher.Attach(remoteAddress);
+
+    /// <summary>Emits <c>frames_timed_out</c> when the publisher sent nothing for <c>source_timeout</c> (it stays attached).</summary>
+    public void CheckPublisherSilence() => _publisher.CheckSilence();
+
+    /// <summary>True when the publisher left at least <paramref name="linger"/> ago and none came back.</summary>
+    public bool UnpublishedFor(TimeSpan linger) => _publisher.UnpublishedFor(linger);
+
+    // ---- the writer side: one inlet at a time (an attempt of the supervisor, or the publisher) ----
 
     internal bool IsActive(StreamInlet inlet) => ReferenceEquals(_active, inlet);
 
     /// <summary>Makes <paramref name="inlet"/> the only accepted writer; the previous source's frames and tracks are forgotten.</summary>
-    private void Activate(StreamInlet? inlet)
+    internal void Activate(StreamInlet? inlet)
     {
-        lock (_gate)
+        lock (_writer)
         {
             _active = inlet;
-            _attemptTracks.Clear();
-            _infoPending = false;
-            _gop.Clear();
+            _info.Reset();
+            _readers.ClearCache();
             _timedOut = false;
             IsProducing = false;
         }
@@ -160,172 +181,107 @@ internal sealed partial class MediaStream : IMediaStream
     internal void InletConnected(StreamInlet inlet)
     {
         if (!IsActive(inlet) || inlet.IsBackup) return;
-        Emit("source_connected", new EventField("url", inlet.Url));
+        Events.SourceConnected(inlet.Url);
     }
 
     internal void InletStarted(StreamInlet inlet)
     {
         MediaInfo? report;
-        lock (_gate)
+        lock (_writer)
         {
-            _lastFrameMs = Environment.TickCount64;
-            MarkInfoPendingLocked();
-            report = ReportInfoLocked(force: false);
+            _lastFrame = _time.GetTimestamp();
+            report = _info.OnStarted();
         }
-        State = inlet.IsBackup ? "backup" : "running";
-        if (report is { } m) Emit("stream_media_info", m.ToFields());
+        State = inlet.IsBackup ? StreamState.Backup : StreamState.Running;
+        if (report is { } m) Events.MediaInfo(m);
         if (inlet.IsBackup)
         {
-            BackupStarted(inlet);
+            States.Backup(inlet.Url);
+            Events.Backup(inlet.Url);
             return;
         }
-        if (inlet.Input >= 0) _states.Delivering(inlet.Url, inlet.Input, _options.Inputs.Count);
-        Emit("source_started", new EventField("url", inlet.Url));
-    }
-
-    private void MarkInfoPendingLocked()
-    {
-        if (_infoPending) return;
-        _infoPending = true;
-        _infoPendingSinceMs = Environment.TickCount64;
-    }
-
-    /// <summary>
-    /// The media info to report, if it changed since the last report. Sources announce tracks one by one
-    /// (a demuxer knows an AAC track's rate only at its first frame), so the report waits for the first
-    /// frame and for every track's configuration, or at most <see cref="InfoSettleMs"/> (force).
-    /// </summary>
-    private MediaInfo? ReportInfoLocked(bool force)
-    {
-        if (!_infoPending) return null;
-        if (!force && !Configured(_tracks)) return null;
-        _infoPending = false;
-        if (_mediaInfo == _reportedInfo) return null;
-        _reportedInfo = _mediaInfo;
-        return _mediaInfo;
-    }
-
-    private const long InfoSettleMs = 1000;
-
-    private static bool Configured(TrackInfo[] tracks)
-    {
-        foreach (var t in tracks)
-        {
-            if (t.Kind == MediaKind.Video && t.Video is null) return false;
-            if (t.Kind == MediaKind.Audio && t.Audio is null) return false;
-        }
-        return true;
+        if (inlet.Input >= 0) States.Delivering(inlet.Url, inlet.Input, _options.Inputs.Count);
+        Events.SourceStarted(inlet.Url);
     }
 
     internal void InletTrack(StreamInlet inlet, TrackInfo track)
     {
-        MediaInfo? changed = null;
-        lock (_gate)
+        MediaInfo? changed;
+        lock (_writer)
         {
             if (!ReferenceEquals(_active, inlet)) return;
-            _attemptTracks[track.TrackId] = track;
-            var list = _attemptTracks.Values.OrderBy(t => t.TrackId).ToArray();
-            _tracks = list;
-            _hasVideo = list.Any(t => t.Kind == MediaKind.Video);
-            _mediaInfo = MediaInfo.Of(list);
-            if (inlet.Started)
-            {
-                MarkInfoPendingLocked();
-                changed = ReportInfoLocked(force: false);
-            }
+            changed = _info.OnTrack(track, inlet.Started);
         }
-        if (changed is { } m) Emit("stream_media_info", m.ToFields());
+        if (changed is { } m) Events.MediaInfo(m);
     }
 
     internal void Deliver(StreamInlet inlet, in MediaFrame frame)
     {
         bool restored;
-        MediaInfo? info = null;
-        lock (_gate)
+        MediaInfo? info;
+        lock (_writer)
         {
             if (!ReferenceEquals(_active, inlet)) return;
-            var now = Environment.TickCount64;
-            if (_infoPending) info = ReportInfoLocked(force: now - _infoPendingSinceMs >= InfoSettleMs);
-            _lastFrameMs = now;
+            info = _info.OnFrame();
+            _lastFrame = _time.GetTimestamp();
             restored = _timedOut;
             _timedOut = false;
             IsProducing = true;
-            _bitrate.Add(frame.Payload.Length, now);
-            _framesIn++;
-            _bytesIn += frame.Payload.Length;
-            var resetPoint = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_hasVideo);
-            _gop.Add(frame, resetPoint);
-            foreach (var r in _readers) r.Offer(frame, resetPoint);
+            Volatile.Write(ref _framesIn, _framesIn + 1);
+            Volatile.Write(ref _bytesIn, _bytesIn + frame.Payload.Length);
+            var resetPoint = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_info.HasVideo);
+            _readers.Offer(frame, resetPoint, NowMs());
         }
-        if (info is { } m) Emit("stream_media_info", m.ToFields());
+        if (info is { } m) Events.MediaInfo(m);
         if (restored)
         {
-            State = inlet.IsBackup ? "backup" : "running";
-            if (inlet.Input >= 0) _states.Restored(inlet.Url);
-            Emit("frames_restored", new EventField("url", inlet.Url));
+            State = inlet.IsBackup ? StreamState.Backup : StreamState.Running;
+            if (inlet.Input >= 0) States.Restored(inlet.Url);
+            Events.FramesRestored(inlet.Url);
         }
     }
 
-    /// <summary>Milliseconds since the last frame of the current source.</summary>
-    private long SilenceMs()
+    /// <summary>How long the current source has been silent.</summary>
+    internal TimeSpan Silence()
     {
-        lock (_gate) return Environment.TickCount64 - _lastFrameMs;
+        lock (_writer) return _time.GetElapsedTime(_lastFrame);
     }
 
     /// <summary>Marks frames as timed out; false when already so.</summary>
-    private bool MarkTimedOut()
+    internal bool MarkTimedOut()
     {
-        lock (_gate)
+        lock (_writer)
         {
             if (_timedOut) return false;
             _timedOut = true;
             IsProducing = false;
         }
-        State = "timed_out";
+        State = StreamState.TimedOut;
         return true;
     }
 
-    private void Emit(string name, params EventField[] fields) =>
-        _events.Emit(new EventDraft(name) { Media = Name, Fields = fields });
+    /// <summary>Milliseconds on the stream's clock (the bitrate meter's buckets).</summary>
+    private long NowMs() => (long)(_time.GetTimestamp() * 1000.0 / _time.TimestampFrequency);
 
-    /// <summary>Stops the loop (or the publisher), completes every reader and emits <c>stream_stopped</c>.</summary>
+    /// <summary>Stops the inputs (or the publisher), completes every reader and emits <c>stream_stopped</c>.</summary>
     public async Task StopAsync(string reason)
     {
-        lock (_gate)
-        {
-            if (_stopped) return;
-            _stopped = true;
-        }
-        _stop.Cancel();
-        try
-        {
-            await _loop.WaitAsync(_settings.SourceStopTimeout + TimeSpan.FromSeconds(1));
-        }
-        catch (TimeoutException)
-        {
-            _log.LogWarning("stream {Stream}: the source loop did not stop in time; abandoned", Name);
-        }
-        catch (OperationCanceledException) { }
-        await DetachPublisherAsync("stopped");
-        lock (_gate)
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        await _supervisor.StopAsync();
+        await _publisher.DetachAsync("stopped");
+        lock (_writer)
         {
             _active = null;
-            _gop.Clear();
-            foreach (var r in _readers)
-            {
-                _departedDropped += r.Dropped;
-                r.Complete();
-            }
-            _readers.Clear();
             IsProducing = false;
         }
-        State = "stopped";
-        Emit("stream_stopped", new EventField("reason", reason));
+        _readers.Complete();
+        State = StreamState.Stopped;
+        Events.Stopped(reason);
     }
 }
 
 /// <summary>What the API shows of a stream.</summary>
-internal sealed record StreamSnapshot(string Name, string? Title, StreamKind Kind, string State, string? Input, MediaInfo MediaInfo,
+internal sealed record StreamSnapshot(string Name, string? Title, StreamKind Kind, StreamState State, string? Input, MediaInfo MediaInfo,
     long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks)
 {
     /// <summary>Frames and payload bytes taken from the sources during this run of the stream.</summary>

@@ -14,7 +14,7 @@ namespace Sluice.Host.Streams;
 /// </summary>
 internal sealed class StreamFeatures(IPluginContributions contributions, IServiceProvider services, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
-    private sealed class Active(FeatureOptions options, IStreamFeatureFactory factory, IStreamFeature feature)
+    internal sealed class Active(FeatureOptions options, IStreamFeatureFactory factory, IStreamFeature feature)
     {
         public FeatureOptions Options { get; set; } = options;
         public IStreamFeatureFactory Factory { get; } = factory;
@@ -23,6 +23,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
     }
 
     private readonly ILogger _log = loggerFactory.CreateLogger("Sluice.Streams.Features");
+    private readonly TimeProvider _time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
     private readonly object _gate = new();
     private List<Active> _active = [];
 
@@ -38,32 +39,72 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
     /// </summary>
     public async Task ApplyAsync(IReadOnlyList<FeatureOptions> wanted, string configDirectory, IReadOnlyList<(MediaStream Stream, string Block)> running)
     {
+        var change = Prepare(wanted, configDirectory);
+        await CommitAsync(change, running);
+    }
+
+    /// <summary>
+    /// The first half of an apply: creates the features of new directives and of directives whose factory
+    /// changed (a plugin swap), touching nothing that runs. A changed directive of the same factory is offered to
+    /// its running feature at commit (<see cref="IStreamFeature.TryReconfigure"/>), and created then only if it declines.
+    /// </summary>
+    public FeatureChange Prepare(IReadOnlyList<FeatureOptions> wanted, string configDirectory)
+    {
         var factories = contributions.All<IStreamFeatureFactory>();
         List<Active> old;
         lock (_gate) old = _active;
-        var next = new List<Active>();
-        var retired = new List<Active>();
+        var plan = new List<FeatureChange.Step>();
+        var errors = new List<string>();
         foreach (var options in wanted)
         {
             var factory = factories.FirstOrDefault(f => f.Name == options.Factory);
-            if (factory is null) continue;
-            var current = old.FirstOrDefault(a => a.Options.Key == options.Key && !next.Contains(a));
+            if (factory is null)
+            {
+                errors.Add($"{options.Block}: no loaded plugin provides '{options.Directive.Name}' (at {options.Directive.Location})");
+                continue;
+            }
+            var current = old.FirstOrDefault(a => a.Options.Key == options.Key && !plan.Exists(p => p.Current == a));
             if (current is not null && ReferenceEquals(current.Factory, factory))
             {
-                if (current.Options.Text == options.Text || TryReconfigure(current, options, configDirectory))
+                plan.Add(new FeatureChange.Step(options, factory, current, null));
+                continue;
+            }
+            var (created, error) = Create(factory, options, configDirectory);
+            if (created is null) errors.Add($"{options.Block}: {error}");
+            else plan.Add(new FeatureChange.Step(options, factory, null, created));
+        }
+        return new FeatureChange(plan, errors, configDirectory);
+    }
+
+    /// <summary>The second half: switches to what <paramref name="change"/> prepared and retires the features no longer wanted.</summary>
+    public async Task CommitAsync(FeatureChange change, IReadOnlyList<(MediaStream Stream, string Block)> running)
+    {
+        List<Active> old;
+        lock (_gate) old = _active;
+        var next = new List<Active>();
+        foreach (var (options, factory, current, prepared) in change.Take())
+        {
+            var created = prepared;
+            if (current is not null)
+            {
+                if (current.Options.Text == options.Text || TryReconfigure(current, options, change.ConfigDirectory))
                 {
                     current.Options = options;
                     next.Add(current);
                     continue;
                 }
+                // It declined the change: a new one replaces it, or, if that cannot be created, it runs on as it was.
+                created = Create(factory, options, change.ConfigDirectory).Feature;
+                if (created is null)
+                {
+                    next.Add(current);
+                    continue;
+                }
             }
-            if (Create(factory, options, configDirectory) is { } created)
-            {
-                next.Add(created);
-                foreach (var (stream, block) in running.Where(r => r.Block == options.Block)) Attach(created, stream);
-            }
+            next.Add(created!);
+            foreach (var (stream, block) in running.Where(r => r.Block == options.Block)) Attach(created!, stream);
         }
-        retired.AddRange(old.Where(a => !next.Contains(a)));
+        var retired = old.Where(a => !next.Contains(a)).ToList();
         lock (_gate) _active = next;
         foreach (var a in retired) await RetireAsync(a);
     }
@@ -106,22 +147,23 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
         }
     }
 
-    private Active? Create(IStreamFeatureFactory factory, FeatureOptions options, string configDirectory)
+    private (Active? Feature, string? Error) Create(IStreamFeatureFactory factory, FeatureOptions options, string configDirectory)
     {
+        string error;
         try
         {
             var problems = new DiagnosticList();
             var feature = factory.Create(Context(options, configDirectory, problems));
-            if (!problems.HasErrors) return new Active(options, factory, feature);
-            _log.LogError("{Feature} at {Location} could not be created: {Errors}", options.Directive.Name, options.Directive.Location,
-                string.Join("; ", problems.Errors.Select(e => e.Message)));
+            if (!problems.HasErrors) return (new Active(options, factory, feature), null);
+            error = string.Join("; ", problems.Errors.Select(e => e.Message));
             _ = feature.DisposeAsync().AsTask();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _log.LogError("{Feature} at {Location} could not be created: {Error}", options.Directive.Name, options.Directive.Location, e.Message);
+            error = e.Message;
         }
-        return null;
+        _log.LogError("{Feature} at {Location} could not be created: {Errors}", options.Directive.Name, options.Directive.Location, error);
+        return (null, $"{options.Directive.Name} at {options.Directive.Location} could not be created: {error}");
     }
 
     private bool TryReconfigure(Active a, FeatureOptions options, string configDirectory)
@@ -153,7 +195,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
     {
         try
         {
-            await target.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            await target.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), _time);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -172,7 +214,7 @@ internal sealed class StreamFeatures(IPluginContributions contributions, IServic
         Diagnostics = diagnostics,
         ConfigDirectory = configDirectory,
         Services = services,
-        Time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
+        Time = _time,
         Logger = loggerFactory.CreateLogger($"Sluice.Streams.{options.StreamName}.{options.Directive.Name}"),
     };
 
@@ -201,4 +243,31 @@ internal sealed record FeatureOptions(string Factory, string Block, StreamBlockK
     public bool Equals(FeatureOptions? other) => other is not null && Key == other.Key && Text == other.Text && Factory == other.Factory;
 
     public override int GetHashCode() => HashCode.Combine(Key, Text);
+}
+
+/// <summary>What <see cref="StreamFeatures.Prepare"/> planned: per wanted directive, the running feature to keep or reconfigure, or the one created for it.</summary>
+internal sealed class FeatureChange(IReadOnlyList<FeatureChange.Step> steps, IReadOnlyList<string> errors, string configDirectory)
+{
+    internal sealed record Step(FeatureOptions Options, IStreamFeatureFactory Factory, StreamFeatures.Active? Current, StreamFeatures.Active? Created);
+
+    private int _taken;
+
+    public IReadOnlyList<string> Errors { get; } = errors;
+
+    public string ConfigDirectory { get; } = configDirectory;
+
+    internal IReadOnlyList<Step> Take() =>
+        Interlocked.Exchange(ref _taken, 1) == 0 ? steps : throw new InvalidOperationException("a feature change is committed once");
+
+    /// <summary>Disposes the features created for a change that is not committed.</summary>
+    public async ValueTask DiscardAsync()
+    {
+        if (Interlocked.Exchange(ref _taken, 1) != 0) return;
+        foreach (var step in steps)
+        {
+            if (step.Created is null) continue;
+            try { await step.Created.Feature.DisposeAsync(); }
+            catch (Exception e) when (e is not OutOfMemoryException) { }
+        }
+    }
 }

@@ -12,7 +12,7 @@ internal sealed class StreamInlet(MediaStream stream, string url, int input = -1
 {
     private readonly HashSet<int> _seenTracks = [];
     private int _connected;
-    private long _firstFrameMs = -1;
+    private long _firstFrame = -1;   // timestamp of the stream's clock
 
     public string Url { get; } = url;
 
@@ -24,10 +24,10 @@ internal sealed class StreamInlet(MediaStream stream, string url, int input = -1
 
     public bool IsBackup => Input == BackupInput;
 
-    public bool Started => Volatile.Read(ref _firstFrameMs) >= 0;
+    public bool Started => Volatile.Read(ref _firstFrame) >= 0;
 
-    /// <summary>When the first frame came (<see cref="Environment.TickCount64"/>), or -1.</summary>
-    public long FirstFrameMs => Volatile.Read(ref _firstFrameMs);
+    /// <summary>How long ago the first frame came (zero before it).</summary>
+    public TimeSpan SinceFirstFrame => Started ? stream.Time.GetElapsedTime(Volatile.Read(ref _firstFrame)) : TimeSpan.Zero;
 
     public void Connected()
     {
@@ -38,11 +38,11 @@ internal sealed class StreamInlet(MediaStream stream, string url, int input = -1
 
     public void OnFrame(in MediaFrame frame)
     {
-        if (_firstFrameMs < 0)
+        if (_firstFrame < 0)
         {
             Connected(); // a source that forgot to say so has clearly connected
             if (!stream.IsActive(this)) return;
-            Volatile.Write(ref _firstFrameMs, Environment.TickCount64);
+            Volatile.Write(ref _firstFrame, stream.Time.GetTimestamp());
             stream.InletStarted(this);
         }
         // The first frame of each track from a new source marks the break in the timeline.

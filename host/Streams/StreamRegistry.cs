@@ -14,7 +14,7 @@ namespace Sluice.Host.Streams;
 /// <c>ondemand</c> streams for viewers and stops them after <c>clients_timeout</c> unwatched, creates
 /// streams for publishers under <c>live</c> prefixes, and answers <c>file</c> lookups.
 /// </summary>
-internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, IAsyncDisposable
+internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, IConfigurationStage, IAsyncDisposable
 {
     private readonly IEventEmitter _events;
     private readonly IPluginContributions _contributions;
@@ -39,7 +39,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _log = _loggerFactory.CreateLogger("Sluice.Streams");
         _settings = settings ?? new StreamRegistrySettings();
-        Sessions = new SessionTracker(events);
+        Sessions = new SessionTracker(events, _settings.Time);
         Features = new StreamFeatures(contributions, _settings.Services, _loggerFactory);
     }
 
@@ -110,7 +110,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         {
             if (!_running.Remove(name, out stream)) return false;
         }
-        _events.Emit(new EventDraft("stream_stop") { Media = name });
+        StreamEvents.StopRequested(_events, name);
         await StopRunAsync(stream, "api");
         lock (_lock)
         {
@@ -120,19 +120,61 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
         return true;
     }
 
+    public string Name => "streams";
+
+    /// <summary>Prepare and commit in one (tests and tools that apply by hand): an error in the prepared change is thrown.</summary>
     public async ValueTask ApplyAsync(SluiceConfiguration configuration, CancellationToken cancellationToken)
+    {
+        await using var change = await PrepareAsync(configuration, cancellationToken);
+        if (change.Errors.Count > 0) throw new InvalidOperationException(string.Join("; ", change.Errors));
+        await change.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Resolves the source type of every input of every configured stream with the contributions loaded now (an
+    /// input nothing reads is an error) and creates the new stream features; nothing that runs is touched.
+    /// </summary>
+    public Task<IStagedChange> PrepareAsync(SluiceConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var options = configuration.Get<StreamsOptions>() ?? StreamsOptions.Empty;
+        var factories = _contributions.All<IMediaSourceFactory>();
+        var errors = new List<string>();
+        foreach (var stream in options.Streams)
+        {
+            if (stream.IsPublished) continue;
+            var inputs = stream.Backup is { } backup ? stream.Inputs.Append(backup.Input) : stream.Inputs;
+            foreach (var input in inputs)
+            {
+                if (input.IsPublish || SourceFactories.Claiming(factories, input.Url) is not null) continue;
+                errors.Add($"stream {stream.Name}: no loaded source type reads '{input.DisplayUrl}' (at {input.Location})");
+            }
+        }
+        var features = Features.Prepare(options.Features, configuration.Directory);
+        errors.AddRange(features.Errors);
+        IStagedChange change = new StagedChange(
+            ct => CommitAsync(configuration, options, factories, features, ct),
+            features.DiscardAsync,
+            errors);
+        return Task.FromResult(change);
+    }
+
+    /// <summary>
+    /// Switches to <paramref name="options"/>: removed streams stop, changed ones restart their source in place (or
+    /// stop and start again when their kind changed), unchanged ones take the new source types, new ones start.
+    /// </summary>
+    private async Task CommitAsync(SluiceConfiguration configuration, StreamsOptions options, IReadOnlyList<IMediaSourceFactory> factories,
+        FeatureChange features, CancellationToken cancellationToken)
     {
         await _applyLock.WaitAsync(cancellationToken);
         try
         {
             Sessions.MaxSessions = configuration.Get<CoreOptions>()?.MaxSessions;
-            var options = configuration.Get<StreamsOptions>() ?? StreamsOptions.Empty;
             Vod.Set(options.Files);
             var toStop = new List<(MediaStream, string)>();
             lock (_lock)
             {
                 _settings = _settings with { ConfigDirectory = configuration.Directory };
-                _factories = _contributions.All<IMediaSourceFactory>();
+                _factories = factories;
                 _configured = options.Streams.ToDictionary(s => s.Name, StringComparer.Ordinal);
                 _live = options.Live;
                 foreach (var (name, stream) in _running.ToArray())
@@ -164,17 +206,27 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
             await Task.WhenAll(toStop.Select(s => StopRunAsync(s.Item1, s.Item2)));
             List<(MediaStream, string)> running;
             lock (_lock) running = _running.Values.Select(r => (r, r.Options.FeatureBlock)).ToList();
-            await Features.ApplyAsync(options.Features, configuration.Directory, running);
+            await Features.CommitAsync(features, running);
             lock (_lock)
             {
-                foreach (var options1 in _configured.Values)
-                    if (options1.Kind == StreamKind.Stream && !_running.ContainsKey(options1.Name)) StartLocked(options1);
+                foreach (var stream in _configured.Values)
+                    if (stream.Kind == StreamKind.Stream && !_running.ContainsKey(stream.Name)) StartLocked(stream);
             }
-            _housekeeping ??= Task.Run(() => HousekeepingAsync(_disposing.Token), CancellationToken.None);
+            StartHousekeeping();
         }
         finally
         {
             _applyLock.Release();
+        }
+    }
+
+    /// <summary>Starts the loop that stops idle on-demand and unpublished streams (the registry's hosted service does; so does the first apply).</summary>
+    public void StartHousekeeping()
+    {
+        lock (_lock)
+        {
+            if (Volatile.Read(ref _disposed) != 0) return;
+            _housekeeping ??= Task.Run(() => HousekeepingAsync(_disposing.Token), CancellationToken.None);
         }
     }
 
@@ -200,7 +252,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     /// </summary>
     private async Task HousekeepingAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_settings.IdleCheckInterval);
+        using var timer = new PeriodicTimer(_settings.IdleCheckInterval, _settings.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -232,7 +284,9 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _disposing.Cancel();
-        if (_housekeeping is not null) await _housekeeping;
+        Task? housekeeping;
+        lock (_lock) housekeeping = _housekeeping;
+        if (housekeeping is not null) await housekeeping;
         MediaStream[] all;
         lock (_lock)
         {

@@ -44,7 +44,7 @@ internal static class StreamsApi
 
     private static StreamAnswer ToJson(StreamSnapshot s) => new(
         s.Name, s.Title, s.Kind switch { StreamKind.Stream => "stream", StreamKind.OnDemand => "ondemand", _ => "published" },
-        s.State, s.Input,
+        s.State.ToName(), s.Input,
         new MediaInfoAnswer(s.MediaInfo.VideoCodec, s.MediaInfo.Width, s.MediaInfo.Height, s.MediaInfo.AudioCodec, s.MediaInfo.SampleRate,
             s.MediaInfo.Channels, s.Tracks.Select(t => new TrackAnswer(t.TrackId, CodecFacts.NameOf(t.Codec), t.Kind.ToString().ToLowerInvariant())).ToArray()),
         s.BitsPerSecond / 1000, s.Viewers, s.Readers, Math.Round(s.Uptime.TotalSeconds, 3), s.Dropped);

@@ -33,6 +33,35 @@ public class IncludeTests
     }
 
     [Fact]
+    public void Include_Should_ExpandWildcardFoldersAndRecursiveGlobs_SortedByPath()
+    {
+        using var dir = new TempFolder();
+        var main = dir.Write("sluice.conf", "include sites/*/site.conf;\ninclude deep/**/*.conf;\n");
+        dir.Write("sites/b/site.conf", "hostname b;\n");
+        dir.Write("sites/a/site.conf", "max_sessions 5;\n");
+        dir.Write("sites/.hidden/site.conf", "this hidden folder is not included;\n");
+        dir.Write("deep/x/y/z.conf", "logrequests on;\n");
+        dir.Write("deep/top.conf", "loglevel debug;\n");
+
+        var result = new ConfigLoader([new CoreConfigSection()]).LoadFile(main);
+
+        Assert.True(result.Succeeded, result.Format());
+        var tree = result.Configuration!.Directives;
+        Assert.Equal(["max_sessions", "hostname", "loglevel", "logrequests"], tree.Select(d => d.Name));
+        Assert.Equal(new SourceLocation(Path.Combine(dir.Path, "sites", "a/site.conf"), 1, 1), tree[0].Location);
+        Assert.Equal(new SourceLocation(Path.Combine(dir.Path, "deep", "x/y/z.conf"), 1, 1), tree[3].Location);
+    }
+
+    [Fact]
+    public void Include_Should_RefuseParentFoldersAfterAWildcard()
+    {
+        using var dir = new TempFolder();
+        var main = dir.Write("sluice.conf", "include sites/*/../x.conf;\n");
+        var result = new ConfigLoader([new CoreConfigSection()]).LoadFile(main);
+        Assert.Equal([$"{main}:1:9: 'include sites/*/../x.conf': '.' and '..' are allowed only before the first wildcard"], TestConfig.Lines(result));
+    }
+
+    [Fact]
     public void Include_Should_AcceptGlobMatchingNothing()
     {
         using var dir = new TempFolder();

@@ -29,8 +29,9 @@ public sealed class ConsoleLogTests
 
         var lines = host.Output.Split('\n');
         var deadWarnings = lines.Where(l => l.Contains("[WRN]") && l.Contains("stream dead:")).ToArray();
-        var line = Assert.Single(deadWarnings);
-        Assert.Contains($"source tshttp://127.0.0.1:{dead}/a.ts failed (error: ", line);
+        Assert.True(deadWarnings.Length == 1, "one warning for the dead stream, not:\n" + string.Join("\n", deadWarnings));
+        var line = deadWarnings[0];
+        Assert.Contains($"source tshttp://127.0.0.1:{dead}/a.ts failed (", line);   // (error: refused) or (timeout) on a loaded machine
         Assert.Single(lines, l => l.Contains("[WRN]") && l.Contains("stream cam: running on input 2 of 2, fake://cam (failed over after"));
         Assert.DoesNotContain(lines, l => l.Contains("[WRN]") && l.Contains("ffmpeg:"));
 

@@ -50,8 +50,8 @@ public sealed class NotifyEndToEndTests
         var only = Assert.Single(streams);
         Assert.Contains("\"media\":\"cbc\"", only);
 
-        using var doc = JsonDocument.Parse(await host.Http.GetStringAsync("/api/v1/notify"));
-        var handlers = doc.RootElement.GetProperty("handlers").EnumerateArray().ToDictionary(h => h.GetProperty("name").GetString()!);
+        // The counters move once the sink returns, a moment after the line is in the file.
+        var handlers = await WaitForHandlersAsync(host, h => h["streams"].GetProperty("delivered").GetInt64() >= 1, TimeSpan.FromSeconds(10));
         Assert.Equal(1, handlers["streams"].GetProperty("delivered").GetInt64());
         Assert.Equal(0, handlers["everything"].GetProperty("failed_batches").GetInt64());
     }
@@ -134,5 +134,17 @@ public sealed class NotifyEndToEndTests
             Assert.Equal(4000, lines.Length);
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> WaitForHandlersAsync(SluiceProcess host, Func<Dictionary<string, JsonElement>, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var doc = JsonDocument.Parse(await host.Http.GetStringAsync("/api/v1/notify"));
+            var handlers = doc.RootElement.GetProperty("handlers").EnumerateArray().ToDictionary(h => h.GetProperty("name").GetString()!, h => h.Clone());
+            if (done(handlers) || DateTime.UtcNow > deadline) return handlers;
+            await Task.Delay(50);
+        }
     }
 }

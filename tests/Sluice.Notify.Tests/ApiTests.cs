@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
+using Sluice.Host.Api;
 using Sluice.Host.Events;
 using Sluice.Host.Notify;
 using Sluice.Notify.Tests.Support;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Sluice.Abstractions.Events;
 using Sluice.Host.Events;
 using Sluice.Host.Notify;
@@ -11,20 +12,23 @@ public class SystemMonitorTests
         await new RouterFixture().Apply("notify all { sink collect://all; }");
 
     [Fact]
-    public async Task Memory_above_the_warn_ratio_emits_memory_usage_with_total_and_used_once_per_band()
+    public void Memory_above_the_warn_ratio_emits_memory_usage_with_total_and_used_once_per_band_and_again_after_the_repeat_time()
     {
-        await using var f = await Router();
-        var monitor = new SystemMonitor(f.Router, new SystemMonitorSettings { MemoryWarnRatio = 0, MemoryOverloadRatio = 1.0 });
+        var clock = new FakeTimeProvider();
+        var events = new Drafts();
+        var monitor = new SystemMonitor(events, new SystemMonitorSettings { MemoryWarnRatio = 0, MemoryOverloadRatio = 1.0, MemoryRepeat = TimeSpan.FromMinutes(1) }, clock);
         monitor.CheckMemory();
+        clock.Advance(TimeSpan.FromSeconds(59));
         monitor.CheckMemory(); // same band, within the repeat time: nothing new
-        await Conf.WaitUntil(() => f.Stats("all").Delivered >= 1);
-        await Task.Delay(50);
-        var e = Assert.Single(f.Factory.Sink("collect://all").Events);
-        Assert.Equal("memory_usage", e.Name);
-        Assert.Equal(EventLevel.Warning, e.Level);
-        Assert.Null(e.Group);
-        Assert.Equal(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, e["total"].AsInteger);
-        Assert.InRange(e["used"].AsInteger, 1, e["total"].AsInteger);
+        var e = Assert.Single(events.All);
+        Assert.Equal(("memory_usage", EventLevel.Warning, null), (e.Name, e.Level, e.Group));
+        var total = e.Fields.Single(f => f.Name == "total").Value.AsInteger;
+        Assert.Equal(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, total);
+        Assert.InRange(e.Fields.Single(f => f.Name == "used").Value.AsInteger, 1, total);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        monitor.CheckMemory(); // still above the ratio, a minute later: said again
+        Assert.Equal(2, events.All.Count(x => x.Name == "memory_usage"));
     }
 
     [Fact]
@@ -80,5 +84,21 @@ public class SystemMonitorTests
         Assert.Equal(EventLevel.Error, events[3].Level);
         Assert.Equal("address in use", events[3]["error"].AsString);
         Assert.Equal("0.0.0.0:8080", events[2]["address"].AsString);
+    }
+
+    /// <summary>Keeps each draft as emitted (name, level, group, fields), synchronously.</summary>
+    private sealed class Drafts : IEventEmitter
+    {
+        private readonly List<(string Name, EventLevel? Level, string? Group, EventField[] Fields)> _all = [];
+
+        public IReadOnlyList<(string Name, EventLevel? Level, string? Group, EventField[] Fields)> All { get { lock (_all) return _all.ToArray(); } }
+
+        public void Emit(in EventDraft draft)
+        {
+            var copy = (draft.Name, draft.Level, draft.Group, draft.Fields.ToArray());
+            lock (_all) _all.Add(copy);
+        }
+
+        public void Emit(SluiceEvent evt) => throw new NotSupportedException();
     }
 }

@@ -19,7 +19,7 @@ public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
         var pluginDir = _folder.Install("SwapSink");
         SwitchingSinkHost? host = null;
         await using var manager = _folder.CreateManager(onChange: (change, ct) => host!.ApplyAsync(change, ct));
-        host = new SwitchingSinkHost(manager, _folder.Services, "swap://block");
+        host = new SwitchingSinkHost(manager.Contributions, _folder.Services, "swap://block");
         await manager.LoadAllAsync();
         await host.ApplyAsync(new PluginSetChange(PluginChangeKind.Added, pluginDir, null, null), CancellationToken.None);
         await manager.StartServicesAsync();
@@ -150,7 +150,7 @@ public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
         var plugin = manager.Plugins.Single();
         Assert.Equal((PluginState.Loaded, "1.0.0"), (plugin.State, plugin.Version));
         Assert.StartsWith("version 2.0.0 failed to load, 1.0.0 still runs: Sluice.TestPlugins.SwapSink.dll is not a valid", plugin.Error);
-        Assert.Equal("swap:// (v1)", new SwitchingSinkHost(manager, _folder.Services, "swap://x").CurrentSpecForms());
+        Assert.Equal("swap:// (v1)", new SwitchingSinkHost(manager.Contributions, _folder.Services, "swap://x").CurrentSpecForms());
         Assert.Empty(await manager.RescanAsync());   // the same broken files are not retried
 
         PluginsFolder.CopyOver(PluginsFolder.Built("SwapSink.v2"), folder);   // fixed: taken
@@ -180,7 +180,7 @@ public sealed class HotSwapTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(["plugin Sluice.TestPlugins.SwapSink 1.0.0 replaced by 2.0.0", "plugin Sluice.TestPlugins.SwapSink 2.0.0 replaced by 1.0.0"], seen);
         Assert.Equal("1.0.0", manager.Plugins.Single().Version);
         Assert.Contains("not taken", manager.Plugins.Single().Error);
-        Assert.Equal("swap:// (v1)", new SwitchingSinkHost(manager, _folder.Services, "swap://x").CurrentSpecForms());
+        Assert.Equal("swap:// (v1)", new SwitchingSinkHost(manager.Contributions, _folder.Services, "swap://x").CurrentSpecForms());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Sluice.Abstractions.Sinks;
+using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
 using Sluice.Host.Plugins;
 using Sluice.Plugins.Tests.Support;

@@ -1,4 +1,5 @@
 using Sluice.Host.Cli;
+using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
 
 namespace Sluice.Streams.Tests;

@@ -113,7 +113,7 @@ public sealed class ConfigTests
     public async Task Publish_input_is_accepted_without_a_source_and_lets_a_configured_stream_be_published()
     {
         await using var f = await Fixture().Apply("stream studio { input publish://; }");
-        Assert.Equal("waiting", f.Registry.Running.Single().Snapshot().State);
+        Assert.Equal(StreamState.Waiting, f.Registry.Running.Single().Snapshot().State);
         var p = f.Registry.Publish("studio", "10.1.1.1");
         Assert.NotNull(p);
         await p!.DisposeAsync();

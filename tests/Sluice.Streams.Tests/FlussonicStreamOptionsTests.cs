@@ -92,7 +92,7 @@ public sealed class FlussonicStreamOptionsTests
             frame.Release();
         }
         var snapshot = stream.Snapshot();
-        Assert.Equal(("backup", "/srv/blank.ts", "Studio"), (snapshot.State, snapshot.Input, snapshot.Title));
+        Assert.Equal((StreamState.Backup, "/srv/blank.ts", "Studio"), (snapshot.State, snapshot.Input, snapshot.Title));
         Assert.DoesNotContain(f.Events.Of("tv"), e => e.Name.StartsWith("source_") && e["url"] == "/srv/blank.ts");
 
         // The source comes back: a probe finds it, it takes over, the backup stops.
@@ -100,7 +100,7 @@ public sealed class FlussonicStreamOptionsTests
         f.Source["main"].Mode = SourceMode.Normal;
         await f.Events.WaitFor("source_started", "tv", where: e => e["url"] == "test://main");
         await StreamsFixture.Until(() => f.Files["blank.ts"].Running == 0, "the backup stopped");
-        Assert.Equal(("running", "test://main"), (stream.Snapshot().State, stream.Snapshot().Input));
+        Assert.Equal((StreamState.Running, "test://main"), (stream.Snapshot().State, stream.Snapshot().Input));
         Assert.Single(f.Events.Names("tv"), n => n == "stream_backup");
         Assert.True(f.Source["main"].Attempts > attempts);
 

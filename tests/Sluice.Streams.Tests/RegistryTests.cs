@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Sluice.Abstractions.Streams;
 using Sluice.Streams.Tests.Support;
 
@@ -8,7 +9,9 @@ public sealed class RegistryTests
     [Fact]
     public async Task An_ondemand_stream_starts_for_a_viewer_and_stops_after_clients_timeout_without_one()
     {
-        await using var f = await new StreamsFixture().Apply("ondemand news { input test://news; clients_timeout 300ms; }");
+        var clock = new FakeTimeProvider();
+        await using var f = await new StreamsFixture(StreamsFixture.FastSettings with { Time = clock })
+            .Apply("ondemand news { input test://news; clients_timeout 300ms; }");
         Assert.Null(f.Registry.Find("news"));
         Assert.Equal(0, f.Source["news"].Attempts);
         Assert.Null(f.Registry.OpenForViewer("unknown"));
@@ -17,17 +20,29 @@ public sealed class RegistryTests
         Assert.Same(stream, f.Registry.OpenForViewer("news"));
         var viewer = stream.AddViewer();
         await f.Events.WaitFor("source_started", "news");
-        await Task.Delay(500); // longer than clients_timeout, but watched
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(2)); // far longer than clients_timeout, but watched
         Assert.NotNull(f.Registry.Find("news"));
         Assert.DoesNotContain("stream_stopped", f.Events.Names("news"));
 
-        var left = Environment.TickCount64;
         viewer.Dispose();
+        await AdvanceAsync(clock, TimeSpan.FromMilliseconds(240)); // unwatched, not yet for clients_timeout
+        Assert.NotNull(f.Registry.Find("news"));
+        Assert.DoesNotContain("stream_stopped", f.Events.Names("news"));
+        await AdvanceAsync(clock, TimeSpan.FromMilliseconds(100));
         var stopped = await f.Events.WaitFor("stream_stopped", "news");
-        Assert.InRange(Environment.TickCount64 - left, 250, 3000);
         Assert.Equal("no_clients", stopped["reason"]);
         Assert.Null(f.Registry.Find("news"));
         await StreamsFixture.Until(() => f.Source["news"].Running == 0, "source stopped");
+    }
+
+    /// <summary>Moves the fake clock on one housekeeping period (20 ms) at a time, letting each tick run.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider clock, TimeSpan by)
+    {
+        for (var done = TimeSpan.Zero; done < by; done += TimeSpan.FromMilliseconds(20))
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.Yield();
+        }
     }
 
     [Fact]

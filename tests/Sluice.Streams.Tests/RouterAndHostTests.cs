@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Plugins;
 using Sluice.Abstractions.Sinks;
 using Sluice.Host.Configuration;
 using Sluice.Host.Hosting;
@@ -75,12 +76,15 @@ public sealed class RouterAndHostTests
     [Fact]
     public async Task Plugins_get_the_registry_the_session_tracker_and_the_vod_library_from_host_services()
     {
-        var registry = new StreamRegistry(new CollectingEmitter(), new TestContributions());
-        await using var services = HostServices.Build(NullLoggerFactory.Instance, () => null!, () => null!, new ConfigurationAccessor(), () => registry);
+        using var dir = new TempDir();
+        await using var core = HostCore.Create(new ConfigSource(Path.Combine(dir.Path, "none.conf")), NullLoggerFactory.Instance);
+        var services = core.Services;
+        var registry = services.GetRequiredService<StreamRegistry>();
         Assert.Same(registry, services.GetRequiredService<IStreamRegistry>());
         Assert.Same(registry.Sessions, services.GetRequiredService<ISessionTracker>());
         Assert.Same(registry.Vod, services.GetRequiredService<IVodLibrary>());
-        await registry.DisposeAsync();
+        Assert.Same(core.Router, services.GetRequiredService<IEventEmitter>());
+        Assert.Same(core.Configuration, services.GetRequiredService<IConfigurationAccessor>());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+using Sluice.Host.Streams;
 using Sluice.Streams.Tests.Support;
 
 namespace Sluice.Streams.Tests;
@@ -23,7 +25,7 @@ public sealed class SourceLifecycleTests
         await StreamsFixture.Until(() => stream.IsProducing, "producing");
         Assert.Equal(2, stream.Tracks.Count);
         var snapshot = f.Registry.Running.Single().Snapshot();
-        Assert.Equal(("running", "test://cam"), (snapshot.State, snapshot.Input));
+        Assert.Equal((StreamState.Running, "test://cam"), (snapshot.State, snapshot.Input));
     }
 
     [Fact]
@@ -135,12 +137,16 @@ public sealed class RetryLimitAndBufferTests
     [Fact]
     public async Task A_stream_gives_up_after_retry_limit_failures_and_starts_over_when_reconfigured()
     {
-        await using var f = new StreamsFixture();
+        var clock = new FakeTimeProvider();
+        await using var f = new StreamsFixture(StreamsFixture.FastSettings with { Time = clock });
         f.Source["cam"].Mode = SourceMode.Fail;
         await f.Apply("stream tv { input test://cam; retry_limit 3; }");
-        await StreamsFixture.Until(() => f.Registry.Running.Single().Snapshot().State == "failed", "state failed");
-        await Task.Delay(600); // longer than any backoff: no further attempt
+        // The backoff waits on the stream's clock: each step of the fake clock lets the next attempt come.
+        await StreamsFixture.Until(() => f.Registry.Running.Single().Snapshot().State == StreamState.Failed, "state failed",
+            advance: () => clock.Advance(TimeSpan.FromMilliseconds(50)));
+        clock.Advance(TimeSpan.FromMinutes(1)); // longer than any backoff: no further attempt
         Assert.Equal(3, f.Source["cam"].Attempts);
+        Assert.Equal([40, 80], f.Events.All.Where(e => e.Name == "stream_broken_source").Select(e => int.Parse(e["retry_in_ms"]!)).Take(2));
 
         f.Source["cam"].Mode = SourceMode.Normal;
         await f.Apply("stream tv { input test://cam; retry_limit 4; }");

@@ -69,12 +69,14 @@ internal sealed class StreamsFixture : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Registry.DisposeAsync();
 
-    public static async Task Until(Func<bool> condition, string what, int timeoutMs = 5000)
+    /// <param name="advance">Moves a fake clock on between two looks (when the condition waits for the stream's clock).</param>
+    public static async Task Until(Func<bool> condition, string what, int timeoutMs = 5000, Action? advance = null)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (!condition())
         {
             if (Environment.TickCount64 > deadline) Assert.Fail($"timed out waiting for {what}");
+            advance?.Invoke();
             await Task.Delay(5);
         }
     }

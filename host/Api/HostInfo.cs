@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Sluice.Host.Hosting;
+namespace Sluice.Host.Api;
 
 /// <summary>Facts about this host process for the API and the CLI.</summary>
 internal static class HostInfo

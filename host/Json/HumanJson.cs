@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Sluice.Host.Hosting;
+namespace Sluice.Host.Json;
 
 /// <summary>
 /// JSON that people read (CLI output, API answers seen through curl): quotes, accents and <c>&lt;&gt;&amp;+</c>

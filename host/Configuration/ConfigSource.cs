@@ -1,6 +1,5 @@
-using Sluice.Host.Configuration;
 
-namespace Sluice.Host.Hosting;
+namespace Sluice.Host.Configuration;
 
 /// <summary>Where the configuration comes from: a file given with -c, or the embedded default.</summary>
 internal sealed record ConfigSource(string? FilePath)

@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Host.Events;
 using Sluice.Host.Notify;
 
-namespace Sluice.Host.Events;
+namespace Sluice.Host.Api;
 
 /// <summary><c>POST /api/v1/events</c>: injects events (one JSON object or an array) into the router.</summary>
 internal static class EventsApi
