@@ -20,6 +20,14 @@ gst_has rtmp2sink || missing+=(gstreamer1.0-plugins-bad)
 gst_has flvmux || missing+=(gstreamer1.0-plugins-good)
 gst_has typefind || missing+=(gstreamer1.0-plugins-base)
 [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+# The operator surface's tests: promtool (Debian's prometheus) checks /metrics, curl talks HTTPS,
+# node + npm run redocly (tools/node) on the OpenAPI document.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+# The dashboard's tests drive Debian's chromium through Playwright (ExecutablePath, no browser download).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v dotnet >/dev/null 2>&1 || { echo "install-deps: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -28,4 +36,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Test-time tools from the npm registry, pinned by tools/node/package-lock.json (never used at run time).
+tools_node="$(cd "$(dirname "$0")/.." && pwd)/tools/node"
+if [ ! -x "$tools_node/node_modules/.bin/redocly" ]; then
+  echo "install-deps: npm ci in tools/node"
+  npm ci --prefix "$tools_node" --no-audit --no-fund --loglevel=error >/dev/null
 fi

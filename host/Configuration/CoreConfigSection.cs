@@ -19,6 +19,8 @@ internal sealed class CoreConfigSection : IConfigSection
     public IReadOnlyList<DirectiveSpec> Directives { get; } =
     [
         new("http", "http [ADDR:]PORT", 1, 1),
+        new("https", "https [ADDR:]PORT", 1, 1),
+        new("certificates_dir", "certificates_dir PATH", 1, 1) { Repeatable = false },
         new("loglevel", "loglevel debug|info|notice|warning|error", 1, 1) { Repeatable = false },
         new("logrequests", "logrequests [true|false]", 0, 1) { Repeatable = false },
         new("hostname", "hostname NAME", 1, 1) { Repeatable = false },
@@ -35,7 +37,9 @@ internal sealed class CoreConfigSection : IConfigSection
         var diag = context.Diagnostics;
         var options = new CoreOptions();
         var http = new List<IPEndPoint>();
+        var https = new List<IPEndPoint>();
         var httpAt = new Dictionary<IPEndPoint, SourceLocation>();
+        ConfigDirective? firstHttps = null;
         var networks = new List<IPNetwork>();
         foreach (var d in directives)
         {
@@ -43,6 +47,13 @@ internal sealed class CoreConfigSection : IConfigSection
             {
                 case "http":
                     BindHttp(d, diag, http, httpAt);
+                    break;
+                case "https":
+                    firstHttps ??= d;
+                    BindHttp(d, diag, https, httpAt);
+                    break;
+                case "certificates_dir":
+                    if (Word(d, diag, "a folder") is { } certificates) options = options with { CertificatesDirectory = Path.GetFullPath(certificates, context.ConfigDirectory) };
                     break;
                 case "loglevel":
                     if (Levels.TryGetValue(d.Arguments[0].Value, out var level)) options = options with { LogLevel = level };
@@ -74,7 +85,17 @@ internal sealed class CoreConfigSection : IConfigSection
                     break;
             }
         }
-        return options with { Http = new(http), ApiAllowedFrom = new(networks) };
+        if (firstHttps is not null) CheckCertificate(firstHttps, options.CertificatesDirectory ?? context.ConfigDirectory, diag);
+        return options with { Http = new(http), Https = new(https), ApiAllowedFrom = new(networks) };
+    }
+
+    /// <summary>An <c>https</c> listener needs the certificate files now: a bad or missing one is an error where https is written.</summary>
+    private static void CheckCertificate(ConfigDirective https, string folder, IConfigDiagnostics diag)
+    {
+        var loaded = Hosting.ServerCertificate.Load(folder);
+        if (loaded.Error is { } error) diag.Error(https.Location, $"'https' cannot use the certificate: {error}");
+        else if (loaded.Warning is { } warning) diag.Warning(https.Location, $"'https': {warning}");
+        loaded.Certificate?.Dispose();
     }
 
     private static void BindHttp(ConfigDirective d, IConfigDiagnostics diag, List<IPEndPoint> http, Dictionary<IPEndPoint, SourceLocation> seen)
@@ -82,17 +103,17 @@ internal sealed class CoreConfigSection : IConfigSection
         var a = d.Arguments[0];
         if (a.IsKeyValue)
         {
-            diag.Error(a.Location, $"'http' expects [ADDR:]PORT, got '{a.Text}'");
+            diag.Error(a.Location, $"'{d.Name}' expects [ADDR:]PORT, got '{a.Text}'");
             return;
         }
         if (!NetworkSyntax.TryParseListen(a.Value, out var endpoint, out var error))
         {
-            diag.Error(a.Location, $"'http' expects [ADDR:]PORT: {error}");
+            diag.Error(a.Location, $"'{d.Name}' expects [ADDR:]PORT: {error}");
             return;
         }
         if (seen.TryGetValue(endpoint, out var first))
         {
-            diag.Error(a.Location, $"duplicate 'http' listener {endpoint} (first at {first.Line}:{first.Column})");
+            diag.Error(a.Location, $"duplicate '{d.Name}' listener {endpoint} (first at {first.Line}:{first.Column})");
             return;
         }
         seen[endpoint] = a.Location;

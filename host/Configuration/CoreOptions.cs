@@ -18,6 +18,16 @@ internal sealed record CoreOptions
     /// <summary><c>http [ADDR:]PORT;</c> listeners, in file order; a bare port listens on every IPv4 address.</summary>
     public ValueList<IPEndPoint> Http { get; init; } = ValueList<IPEndPoint>.Empty;
 
+    /// <summary><c>https [ADDR:]PORT;</c> listeners: every route of the <c>http</c> ones, over TLS (HTTP/1.1 and HTTP/2).</summary>
+    public ValueList<IPEndPoint> Https { get; init; } = ValueList<IPEndPoint>.Empty;
+
+    /// <summary>Every HTTP and HTTPS listener with its scheme (<c>http</c>, <c>https</c>), in file order.</summary>
+    public IEnumerable<(System.Net.IPEndPoint EndPoint, string Scheme)> Listeners() =>
+        Http.Select(ep => (ep, "http")).Concat(Https.Select(ep => (ep, "https")));
+
+    /// <summary><c>certificates_dir</c>: where streamer.key, streamer.crt and streamer-ca.crt are; null: the configuration's folder.</summary>
+    public string? CertificatesDirectory { get; init; }
+
     /// <summary><c>loglevel</c>: debug, info (default), notice (as info), warning, error.</summary>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 

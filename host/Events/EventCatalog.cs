@@ -52,7 +52,7 @@ internal static class EventCatalog
         new(EventNames.StreamReconfigured, Info, null, "Stream configuration was updated.", Both),
         new(EventNames.StreamMediaInfo, Info, null, "Stream attributes (media_info) were changed.", Both),
         new(EventNames.StreamBackup, Warning, null, "Backup file started playing while the source is lost.", Both, Fields: "file"),
-        new("stream_jpeg", Debug, null, "New JPEG thumbnail is generated.", Both),
+        new("stream_jpeg", Debug, null, "New JPEG thumbnail is generated.", Both, Fields: "url, size, width, height"),
         new("stream_force_close_gop", Warning, null, "Stream error: invalid timestamps are coming or FPS is too low.", Both),
         new("stream_rt_sync", Warning, null, "Stream timestamps are resynced (a sign of stream errors if it happens often).", Both),
         new(EventNames.StreamBrokenSource, Error, null, "Reading the stream from the source failed and the stream was restarted.", Both),

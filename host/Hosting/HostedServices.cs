@@ -86,7 +86,7 @@ internal sealed class ProtocolListenersService(ProtocolListeners listeners) : IH
     public Task StopAsync(CancellationToken cancellationToken) => listeners.DisposeAsync().AsTask();
 }
 
-/// <summary>Once every service and the HTTP listeners are up: <c>listener_start</c> per <c>http</c>, <c>server_started</c>, the log line.</summary>
+/// <summary>Once every service and the HTTP listeners are up: <c>listener_start</c> per <c>http</c>/<c>https</c>, <c>server_started</c>, the log line.</summary>
 internal sealed class ServerStartedService(ServerState state, EventRouter router, StreamRegistry streams, PluginManager plugins,
     Configuration.ConfigSource source, ILoggerFactory loggerFactory) : IHostedLifecycleService
 {
@@ -99,10 +99,10 @@ internal sealed class ServerStartedService(ServerState state, EventRouter router
     public Task StartedAsync(CancellationToken cancellationToken)
     {
         state.Started();
-        foreach (var ep in state.Core.Http)
+        foreach (var (ep, scheme) in state.Core.Listeners())
         {
-            router.ListenerStart(ep.ToString(), "http");
-            _log.LogInformation("listening on http://{Address}", ep);
+            router.ListenerStart(ep.ToString(), scheme);
+            _log.LogInformation("listening on {Scheme}://{Address}", scheme, ep);
         }
         router.ServerStarted(HostInfo.Version);
         _log.LogInformation("sluice {Version} started as {Hostname} with {Config}; plugins from {PluginsDir}",

@@ -13,14 +13,23 @@ internal sealed class ListenerConfiguration : ConfigurationProvider, IConfigurat
 
     public IReadOnlyList<IPEndPoint> Current { get; private set; } = [];
 
-    public void Set(IReadOnlyList<IPEndPoint> listeners)
+    /// <summary>The <c>https</c> listeners (their certificate comes from Kestrel's HTTPS defaults).</summary>
+    public IReadOnlyList<IPEndPoint> CurrentHttps { get; private set; } = [];
+
+    public void Set(IReadOnlyList<IPEndPoint> listeners, IReadOnlyList<IPEndPoint>? https = null)
     {
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < listeners.Count; i++)
         {
             data[$"Endpoints:http{i}:Url"] = "http://" + UrlHost(listeners[i]);
         }
+        https ??= [];
+        for (var i = 0; i < https.Count; i++)
+        {
+            data[$"Endpoints:https{i}:Url"] = "https://" + UrlHost(https[i]);
+        }
         Current = listeners;
+        CurrentHttps = https;
         Data = data;
         OnReload();
     }

@@ -101,6 +101,10 @@ internal static class SluiceCoreServices
             services.AddSingleton(logging);
             services.AddSingleton<ListenerConfiguration>();
             services.AddSingleton(sp => new ServerState(sp.GetRequiredService<TimeProvider>()));
+            // The https listeners' certificate (the server stage applies it); the operator surface (metrics, OpenAPI,
+            // event tail, plugin history, config check) reads the core and is resolved by the web host only.
+            services.AddSingleton<HttpsCertificate>();
+            services.AddSingleton<OperatorSurface>();
             services.AddSingleton<IConfigurationStage, ServerStage>();
         }
         services.AddSingleton<IConfigurationStage>(sp => new NotifyStage(sp.GetRequiredService<EventRouter>()));

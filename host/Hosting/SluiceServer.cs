@@ -56,8 +56,8 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         catch (IOException e)
         {
             var state = _web.Services.GetRequiredService<ServerState>();
-            foreach (var ep in state.Core.Http) Router.ListenerFailure(ep.ToString(), "http", e.Message);
-            log.LogCritical("cannot listen on {Addresses}: {Error}", string.Join(", ", state.Core.Http), e.Message);
+            foreach (var (ep, scheme) in state.Core.Listeners()) Router.ListenerFailure(ep.ToString(), scheme, e.Message);
+            log.LogCritical("cannot listen on {Addresses}: {Error}", string.Join(", ", state.Core.Listeners().Select(l => l.EndPoint)), e.Message);
             return 2;
         }
 
@@ -97,10 +97,13 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
             var listeners = k.ApplicationServices.GetRequiredService<ListenerConfiguration>();
             k.Configure(new ConfigurationBuilder().Add(listeners).Build(), reloadOnChange: true);
             k.Limits.MaxRequestBodySize = 64 << 20;
+            k.ApplicationServices.GetRequiredService<OperatorSurface>().ConfigureKestrel(k);
         });
+        builder.WebHost.UseKestrelHttpsConfiguration(); // the https endpoints of ListenerConfiguration (slim builders leave it out)
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         builder.Services.AddRouting();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = Json.HumanJson.Encoder);
+        OperatorSurface.ConfigureServices(builder.Services);
 
         var app = builder.Build();
         var services = app.Services;
@@ -110,16 +113,18 @@ internal sealed class SluiceServer(ConfigSource source, SluiceLogging logging) :
         var cluster = services.GetRequiredService<ClusterCoordinator>();
         app.UseMiddleware<RequestLoggingMiddleware>(() => state.Core.LogRequests, requestLog);
         app.UseMiddleware<ClusterKeyMiddleware>(() => cluster.Options.Key, services.GetRequiredService<ILoggerFactory>().CreateLogger("Sluice.Cluster"));
-        app.UseMiddleware<ApiAccessMiddleware>(() => state.Access);
         app.UseRouting();
+        app.UseMiddleware<ApiAccessMiddleware>(() => state.Access); // after routing: plugin pages carry access metadata
         app.MapHostApi(state, source, services.GetRequiredService<PluginManager>(), services.GetRequiredService<IConfigurationReloader>());
-        app.MapEventsApi(router);
-        app.MapNotifyApi(router);
+        OperatorSurface.Describe(app.MapNotifyApi(router), app.MapEventsApi(router));
         app.MapStreamsApi(services.GetRequiredService<StreamRegistry>());
         app.MapClusterApi(cluster);
+        var contributions = services.GetRequiredService<PluginContributions>();
+        services.GetRequiredService<OperatorSurface>().Map(app, text =>
+            new ConfigLoader(contributions.All<Abstractions.Configuration.IConfigSection>(), services)
+                .LoadString(text, ConfigCheckApi.FileName, source.Directory));
 
         // The plugins' routes, replaced whenever a configuration applied (a plugin swap re-applies).
-        var contributions = services.GetRequiredService<PluginContributions>();
         var pluginEndpoints = new PluginEndpointDataSource(services);
         pluginEndpoints.Update(contributions.All<Action<IEndpointRouteBuilder>>());
         services.GetRequiredService<ConfigurationCoordinator>().ConfigurationApplied +=

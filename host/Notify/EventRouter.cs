@@ -55,8 +55,9 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
     {
         var table = _table;
         var entry = table.For(draft.Name);
-        if (entry.Routes.Length > 0) RouteDraft(draft, entry.Definition, entry.Routes);
-        if (entry.Definition?.Twin is { } twin && table.For(twin) is { Routes.Length: > 0 } twinEntry)
+        var tapped = _taps.Length > 0;
+        if (entry.Routes.Length > 0 || tapped) RouteDraft(draft, entry.Definition, entry.Routes);
+        if (entry.Definition?.Twin is { } twin && table.For(twin) is { } twinEntry && (twinEntry.Routes.Length > 0 || tapped))
         {
             // The older/newer name of the same event (source_ready/source_started ...), as an event of its own.
             RouteDraft(new EventDraft(twin) { Level = draft.Level, Media = draft.Media, Group = draft.Group, Fields = draft.Fields },
@@ -84,8 +85,12 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
             else if (!r.Filter.Passes(view)) continue;
             hits[n++] = i;
         }
-        if (n == 0) return;
-        Publish(evt ?? Build(draft, definition, server), routes, hits[..n], null);
+        if (n > 0)
+        {
+            evt ??= Build(draft, definition, server);
+            Publish(evt, routes, hits[..n], null);
+        }
+        if (_taps.Length > 0) OfferToTaps(draft, definition, server, view, ref evt);
     }
 
     /// <summary>Filters an existing event and publishes it; <paramref name="tracked"/> collects spooled blocks' positions.</summary>
@@ -100,6 +105,7 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
             if (routes[i].Filter.Passes(view)) hits[n++] = i;
         }
         if (n > 0) Publish(evt, routes, hits[..n], tracked);
+        OfferToTaps(evt, view);
     }
 
     private void Publish(SluiceEvent evt, Route[] routes, ReadOnlySpan<int> hits, DurableEmit? tracked)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
+using Sluice.Host.Metrics;
 
 namespace Sluice.Host.Notify;
 
@@ -143,6 +145,7 @@ internal sealed partial class NotifyBlock
         var timeout = setup.DeliveryTimeout;
         var token = DeliveryToken(timeout);
         Task? running = null;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var delivery = setup.Sink.DeliverAsync(batch, token);
@@ -154,6 +157,7 @@ internal sealed partial class NotifyBlock
             }
             Interlocked.Add(ref _delivered, batch.Count);
             Interlocked.Increment(ref _deliveredBatches);
+            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: true);
             return null;
         }
         catch (Exception e)
@@ -165,6 +169,7 @@ internal sealed partial class NotifyBlock
                 : e is OperationCanceledException && !_abort.IsCancellationRequested
                     ? $"delivery timed out after {timeout.TotalSeconds:0.###} s"
                     : e.Message;
+            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: false);
             _lastError = message; // counted by the caller once it recorded what follows (stats read the count last)
             Interlocked.Exchange(ref _lastErrorUtcMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
             return e is SinkDeliveryException d ? new Failure(message, d.RetryAfter, d.Gone) : new Failure(message, null, false);

@@ -210,7 +210,7 @@ internal sealed class NotifyConfigSection : IConfigSection
         }
     }
 
-    private static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)
+    internal static bool CheckFilterLine(ConfigDirective c, IConfigDiagnostics diag)
     {
         if (c.Arguments.Count == 0)
         {

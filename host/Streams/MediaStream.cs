@@ -28,6 +28,7 @@ internal sealed class MediaStream : IMediaStream
     private bool _timedOut;
     private int _stopped;
     private int _viewers;
+    private long _framesIn, _bytesIn; // this run's input, for metrics (written under the writer lock)
     private long _lastUsed;
     private long _started;
 
@@ -89,7 +90,7 @@ internal sealed class MediaStream : IMediaStream
 
     public StreamSnapshot Snapshot() =>
         new(Name, _options.Title, Kind, State, CurrentInput, _info.Current, _readers.BitsPerSecond(NowMs()), Viewers,
-            _readers.Count, Uptime, _readers.Dropped, _info.Tracks);
+            _readers.Count, Uptime, _readers.Dropped, _info.Tracks) { FramesIn = Volatile.Read(ref _framesIn), BytesIn = Volatile.Read(ref _bytesIn) };
 
     /// <summary>Starts the stream (a configured one's inputs; a published one waits) and emits <c>stream_started</c>.</summary>
     public void Start()
@@ -226,6 +227,8 @@ internal sealed class MediaStream : IMediaStream
             restored = _timedOut;
             _timedOut = false;
             IsProducing = true;
+            Volatile.Write(ref _framesIn, _framesIn + 1);
+            Volatile.Write(ref _bytesIn, _bytesIn + frame.Payload.Length);
             var resetPoint = frame.IsKeyframe && (frame.Kind == MediaKind.Video || !_info.HasVideo);
             _readers.Offer(frame, resetPoint, NowMs());
         }
@@ -279,4 +282,10 @@ internal sealed class MediaStream : IMediaStream
 
 /// <summary>What the API shows of a stream.</summary>
 internal sealed record StreamSnapshot(string Name, string? Title, StreamKind Kind, StreamState State, string? Input, MediaInfo MediaInfo,
-    long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks);
+    long BitsPerSecond, int Viewers, int Readers, TimeSpan Uptime, long Dropped, IReadOnlyList<TrackInfo> Tracks)
+{
+    /// <summary>Frames and payload bytes taken from the sources during this run of the stream.</summary>
+    public long FramesIn { get; init; }
+
+    public long BytesIn { get; init; }
+}
