@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Host.Configuration;
 
@@ -34,11 +35,14 @@ public class SpecExamplesTests
     {
         var result = new ConfigLoader([new CoreConfigSection()]).LoadFile(Path.Combine(ExamplesDir, name));
         var text = File.ReadAllText(Path.Combine(ExamplesDir, name));
-        var expectFailure = text.Contains("cluster_key") || text.Contains("http;");
+        // https is the core's (issue 15): the spec's examples come without streamer.crt/streamer.key beside them,
+        // and a missing certificate is a check-time error.
+        var expectFailure = text.Contains("cluster_key") || text.Contains("http;") || Regex.IsMatch(text, @"^\s*https\s", RegexOptions.Multiline);
         Assert.True(result.Succeeded != expectFailure, result.Format());
         foreach (var e in result.Errors)
         {
-            Assert.True(e.Message.Contains("refusing to ignore it") || e.Message.StartsWith("'http' expects 1 argument"), e.ToString());
+            Assert.True(e.Message.Contains("refusing to ignore it") || e.Message.StartsWith("'http' expects 1 argument")
+                || e.Message.StartsWith("'https' cannot use the certificate: no certificate"), e.ToString());
         }
     }
 
@@ -60,7 +64,6 @@ public class SpecExamplesTests
         const string text = """
             # A Flussonic-style configuration.
             http 80;
-            https 443;
             rtmp 1935;
             loglevel notice;
             max_sessions 1000;
@@ -88,13 +91,12 @@ public class SpecExamplesTests
         Assert.True(result.Succeeded, result.Format());
         Assert.Equal(
         [
-            "t.conf:3:1: warning: 'https' is not supported by this build; ignored",
-            "t.conf:4:1: warning: 'rtmp' is not supported by this build; ignored",
-            "t.conf:7:1: warning: 'total_bandwidth' is not supported by this build; ignored",
-            "t.conf:11:1: warning: 'cache' is not supported by this build; ignored",
-            "t.conf:12:1: warning: 'notify' is not supported by this build; ignored",
-            "t.conf:18:1: warning: 'stream' is not supported by this build; ignored",
-            "t.conf:25:1: warning: 'geoip' is not supported by this build; ignored",
+            "t.conf:3:1: warning: 'rtmp' is not supported by this build; ignored",
+            "t.conf:6:1: warning: 'total_bandwidth' is not supported by this build; ignored",
+            "t.conf:10:1: warning: 'cache' is not supported by this build; ignored",
+            "t.conf:11:1: warning: 'notify' is not supported by this build; ignored",
+            "t.conf:17:1: warning: 'stream' is not supported by this build; ignored",
+            "t.conf:24:1: warning: 'geoip' is not supported by this build; ignored",
         ], TestConfig.Lines(result));
         var core = result.Configuration!.Get<CoreOptions>()!;
         Assert.Equal(1000, core.MaxSessions);
@@ -103,8 +105,8 @@ public class SpecExamplesTests
         var withKey = TestConfig.LoadCore(text + "\ncluster_key abcd;\n");
         Assert.False(withKey.Succeeded);
         Assert.Equal(
-            ["t.conf:26:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it"],
+            ["t.conf:25:1: 'cluster_key' is a security directive and is not supported by this build; refusing to ignore it"],
             TestConfig.Lines(withKey.Errors));
-        Assert.Equal(7, withKey.Warnings.Count());
+        Assert.Equal(6, withKey.Warnings.Count());
     }
 }
