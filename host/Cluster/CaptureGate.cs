@@ -10,7 +10,7 @@ namespace Sluice.Host.Cluster;
 /// cluster every stream is captured here. Also the host's <see cref="IStreamLocator"/> (viewer redirects),
 /// and the origins a stream unknown here is pulled from (<c>source HOST:PORT;</c>).
 /// </summary>
-internal sealed class CaptureGate : IStreamLocator
+internal sealed class CaptureGate : IStreamLocator, ICaptureGate
 {
     private sealed record State(bool Clustered, IClusterStrategy? Strategy, string? Self, IReadOnlyDictionary<string, StreamPlacement> Placement);
 

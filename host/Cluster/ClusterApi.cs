@@ -14,7 +14,9 @@ internal static class ClusterApi
 {
     public static void MapClusterApi(this IEndpointRouteBuilder api, ClusterCoordinator cluster)
     {
-        api.MapGet(ClusterProtocol.StatusPath, () => Results.Json(new PeerStatusAnswer(cluster.Self?.Name ?? "", cluster.Load)));
+        api.MapGet(ClusterProtocol.StatusPath, () => Results.Json(new PeerStatusAnswer(cluster.Self?.Name ?? "", cluster.Load)))
+            .WithSummary("For the cluster's peers (cluster_key): what this server captures and its load")
+            .Produces(StatusCodes.Status200OK).Produces(StatusCodes.Status403Forbidden);   // 403: no or another cluster_key
 
         api.MapGet("/api/v1/cluster", () =>
         {
@@ -49,7 +51,7 @@ internal static class ClusterApi
                     captured_here = load.Captured.Contains(p.Stream),
                 }),
             });
-        });
+        }).WithSummary("Cluster ingest: the strategy, every peer and where each cluster_ingest stream is captured");
     }
 
     private static T? Safe<T>(Func<T?> read) where T : class

@@ -5,14 +5,10 @@ namespace Sluice.Host.Metrics;
 
 /// <summary>
 /// Per notify block series, read from <see cref="EventRouter.Stats"/> when scraped, and the delivery latency
-/// histogram, the one thing the blocks record themselves (<see cref="RecordDelivery"/>, once per batch).
+/// histogram, which the blocks record themselves (<see cref="NotifyDeliveryMetrics"/>).
 /// </summary>
 internal sealed class NotifyMetrics : IDisposable
 {
-    private static readonly Meter Latency = new(SluiceMeters.NotifyDelivery);
-    private static readonly Histogram<double> Deliveries = Latency.CreateHistogram<double>("sluice_notify_delivery_duration_seconds",
-        unit: "seconds", description: "Time a sink took to take one batch (outcome delivered or failed).");
-
     private readonly Meter _meter = new(SluiceMeters.Notify);
 
     public NotifyMetrics(EventRouter router)
@@ -34,12 +30,6 @@ internal sealed class NotifyMetrics : IDisposable
     }
 
     /// <summary>Called by a block after each delivery attempt.</summary>
-    public static void RecordDelivery(string block, TimeSpan elapsed, bool delivered)
-    {
-        if (!Deliveries.Enabled) return;
-        Deliveries.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("block", block),
-            new KeyValuePair<string, object?>("outcome", delivered ? "delivered" : "failed"));
-    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -19,7 +19,7 @@ internal sealed class SluiceMeters : IDisposable
     public const string Streams = "Sluice.Streams";
     public const string Sessions = "Sluice.Sessions";
     public const string Notify = "Sluice.Notify";
-    public const string NotifyDelivery = "Sluice.Notify.Delivery";
+    public const string NotifyDelivery = NotifyDeliveryMetrics.MeterName;
     public const string Plugins = "Sluice.Plugins";
     public const string EventTail = "Sluice.EventTail";
 

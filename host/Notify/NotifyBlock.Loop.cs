@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Sinks;
-using Sluice.Host.Metrics;
 
 namespace Sluice.Host.Notify;
 
@@ -157,7 +156,7 @@ internal sealed partial class NotifyBlock
             }
             Interlocked.Add(ref _delivered, batch.Count);
             Interlocked.Increment(ref _deliveredBatches);
-            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: true);
+            NotifyDeliveryMetrics.Record(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: true);
             return null;
         }
         catch (Exception e)
@@ -169,7 +168,7 @@ internal sealed partial class NotifyBlock
                 : e is OperationCanceledException && !_abort.IsCancellationRequested
                     ? $"delivery timed out after {timeout.TotalSeconds:0.###} s"
                     : e.Message;
-            NotifyMetrics.RecordDelivery(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: false);
+            NotifyDeliveryMetrics.Record(setup.Options.Name, Stopwatch.GetElapsedTime(started), delivered: false);
             _lastError = message; // counted by the caller once it recorded what follows (stats read the count last)
             Interlocked.Exchange(ref _lastErrorUtcMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
             return e is SinkDeliveryException d ? new Failure(message, d.RetryAfter, d.Gone) : new Failure(message, null, false);

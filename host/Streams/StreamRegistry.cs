@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Configuration;
 using Sluice.Abstractions.Events;
-using Sluice.Host.Cluster;
 using Sluice.Host.Configuration;
 using Sluice.Host.Plugins;
 using Sluice.Abstractions.Streams;
@@ -25,7 +24,7 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly Dictionary<string, MediaStream> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
-    private readonly CaptureGate _gate;
+    private readonly ICaptureGate _gate;
     private StreamRegistrySettings _settings;
     private Dictionary<string, StreamOptions> _configured = new(StringComparer.Ordinal);
     private IReadOnlyList<LiveOptions> _live = [];
@@ -34,9 +33,9 @@ internal sealed class StreamRegistry : IStreamRegistry, IConfigurationListener, 
     private int _disposed;
 
     public StreamRegistry(IEventEmitter events, IPluginContributions contributions, ILoggerFactory? loggerFactory = null,
-        StreamRegistrySettings? settings = null, CaptureGate? gate = null)
+        StreamRegistrySettings? settings = null, ICaptureGate? gate = null)
     {
-        _gate = gate ?? new CaptureGate();
+        _gate = gate ?? new LocalCapture();
         _gate.Reconcile = ReconcileCaptureAsync;
         _events = events;
         _contributions = contributions;

@@ -29,7 +29,7 @@ public sealed partial class CompositionTests
         Assert.Same(sp.GetRequiredService<ConfigurationAccessor>(), sp.GetRequiredService<IConfigurationAccessor>());
         Assert.Same(sp.GetRequiredService<ConfigurationCoordinator>(), sp.GetRequiredService<IConfigurationReloader>());
         var stages = sp.GetServices<IConfigurationStage>().Select(s => s.Name).ToArray();
-        Assert.Equal(["notify", "streams", "protocols"], stages);
+        Assert.Equal(["notify", "cluster", "streams", "protocols"], stages);
         Assert.Same(sp.GetRequiredService<ProtocolListeners>(), sp.GetServices<IConfigurationStage>().Last());
         Assert.Same(sp.GetRequiredService<PluginContributions>(), sp.GetRequiredService<PluginManager>().Contributions);
     }
@@ -46,8 +46,8 @@ public sealed partial class CompositionTests
         await using var sp = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
         var resolve = Task.Run(() => sp.GetServices<Microsoft.Extensions.Hosting.IHostedService>().ToArray());
         var hosted = await resolve.WaitAsync(TimeSpan.FromSeconds(30));   // a TimeoutException here is a dependency cycle
-        Assert.Equal(7, hosted.Length);
-        Assert.Equal(["server", "notify", "streams", "protocols"], sp.GetServices<IConfigurationStage>().Select(s => s.Name));
+        Assert.Equal(8, hosted.Length);
+        Assert.Equal(["server", "notify", "cluster", "streams", "protocols"], sp.GetServices<IConfigurationStage>().Select(s => s.Name));
     }
 
     private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime

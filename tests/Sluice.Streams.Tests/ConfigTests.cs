@@ -93,11 +93,11 @@ public sealed class ConfigTests
     public async Task Spec_directives_this_build_lacks_are_ignored_with_a_warning_but_auth_is_refused()
     {
         await using var f = Fixture();
-        var ok = f.Load("stream cam03 {\n  input test://x;\n  cluster_ingest capture_at=streamer;\n  dvr /storage 2d;\n}");
+        var ok = f.Load("stream cam03 {\n  input test://x;\n  transcoder vb=2048k;\n  dvr /storage 2d;\n}");
         Assert.True(ok.Succeeded, ok.Format());
         Assert.Equal(
         [
-            "t.conf:3:3: warning: 'cluster_ingest' in 'stream' is not supported by this build; ignored",
+            "t.conf:3:3: warning: 'transcoder' in 'stream' is not supported by this build; ignored",
             "t.conf:4:3: warning: 'dvr' in 'stream' is not supported by this build; ignored",
         ], Lines(ok));
         Assert.Equal("stream cam03 { input test://x; }", ok.Configuration!.Get<StreamsOptions>()!.Streams[0].Text);

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Sluice.Abstractions.Http;
-using Sluice.Host.Hosting;
 
 namespace Sluice.Host.Api.OpenApi;
 

@@ -18,12 +18,16 @@ internal static class DvrRoutes
             parameterPolicies: new RouteValueDictionary { ["path"] = new Constraint(p => DvrPath.TryParse(p, out _)) });
         endpoints.Map(playback, http.HandleAsync)
             .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
-            .WithDisplayName("DVR playback");
+            .WithDisplayName("DVR playback")
+            // Catch-all routes told apart by a constraint: as OpenAPI paths they would be /{path} and a second
+            // /api/v1/streams/{...} beside the host's; docs/dvr.md lists them.
+            .ExcludeFromDescription();
         var api = RoutePatternFactory.Parse("/api/v1/streams/{**path}", defaults: null,
             parameterPolicies: new RouteValueDictionary { ["path"] = new Constraint(p => p.EndsWith("/dvr", StringComparison.Ordinal) && p.Length > 4) });
         endpoints.Map(api, http.HandleApiAsync)
             .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]))
             .WithDisplayName("DVR status API")
+            .ExcludeFromDescription()
             .Add(b => ((RouteEndpointBuilder)b).Order = -1);
     }
 

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Sluice.Abstractions.Frames;
-using Sluice.Host.Api;
 using Sluice.Host.Api.Answers;
+using Sluice.Host.Streams;
 
-namespace Sluice.Host.Streams;
+namespace Sluice.Host.Api;
 
 /// <summary><c>GET /api/v1/streams</c>, <c>GET /api/v1/streams/NAME</c>, <c>POST /api/v1/streams/NAME/stop</c>.</summary>
 internal static class StreamsApi
