@@ -181,6 +181,7 @@ internal sealed partial class EventRouter
         _table = new RouteTable(change.Blocks.Where(p => next.ContainsKey(p.Options.Name)).Select(p => next[p.Options.Name].Route).Distinct().ToArray());
         _blocks.Clear();
         foreach (var (name, e) in next) _blocks[name] = e;
+        ReleaseEarly();
         await Task.WhenAll(stopping.Select(b => b.StopAsync(_settings.DrainTimeout)));
     }
 

@@ -26,6 +26,11 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly Dictionary<string, (NotifyBlock Block, Route Route)> _blocks = new(StringComparer.Ordinal);
     private volatile RouteTable _table = RouteTable.Empty;
+    // Until the first configuration is committed, events are held (bounded) and routed then: what plugins and
+    // stream features emit while every stage prepares (a DVR archive indexed at start) must reach the blocks.
+    private const int EarlyLimit = 10_000;
+    private readonly Lock _earlyGate = new();
+    private List<SluiceEvent>? _early = [];
     private volatile string _server;
     private long _generation;
 
@@ -53,6 +58,7 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
 
     public void Emit(in EventDraft draft)
     {
+        if (_early is not null && HoldEarly(draft)) return;
         var table = _table;
         var entry = table.For(draft.Name);
         var tapped = _taps.Length > 0;
@@ -65,7 +71,38 @@ internal sealed partial class EventRouter : IEventEmitter, IConfigurationListene
         }
     }
 
-    public void Emit(SluiceEvent evt) => RouteEvent(evt, null);
+    public void Emit(SluiceEvent evt)
+    {
+        if (_early is not null && HoldEarly(evt)) return;
+        RouteEvent(evt, null);
+    }
+
+    private bool HoldEarly(in EventDraft draft)
+    {
+        var definition = _table.For(draft.Name).Definition ?? EventCatalog.Find(draft.Name);
+        return HoldEarly(Build(draft, definition, _server));
+    }
+
+    private bool HoldEarly(SluiceEvent evt)
+    {
+        lock (_earlyGate)
+        {
+            if (_early is null) return false;   // committed meanwhile: route it now
+            if (_early.Count < EarlyLimit) _early.Add(evt);
+            return true;
+        }
+    }
+
+    /// <summary>The first commit: routes what was emitted before it, in order.</summary>
+    private void ReleaseEarly()
+    {
+        lock (_earlyGate)
+        {
+            if (_early is not { } early) return;
+            _early = null;
+            foreach (var evt in early) RouteEvent(evt, null);
+        }
+    }
 
     private void RouteDraft(in EventDraft draft, EventDefinition? definition, Route[] routes)
     {
