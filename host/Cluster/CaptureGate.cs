@@ -17,6 +17,7 @@ internal sealed class CaptureGate : IStreamLocator, ICaptureGate
     private static readonly State Standalone = new(false, null, null, new Dictionary<string, StreamPlacement>());
 
     private readonly SemaphoreSlim _serial = new(1, 1);
+    private readonly object _refresh = new();
     private volatile State _state = Standalone;
     private volatile OriginPulls _origins = OriginPulls.None;
 
@@ -53,18 +54,31 @@ internal sealed class CaptureGate : IStreamLocator, ICaptureGate
     /// </summary>
     public Task UseAsync(bool clustered, IClusterStrategy? strategy, string? self)
     {
-        _state = new State(clustered, strategy, self, PlacementOf(strategy));
+        lock (_refresh) _state = new State(clustered, strategy, self, PlacementOf(strategy));
         return ChangedAsync();
+    }
+
+    /// <summary>
+    /// Takes the strategy's placement now, without waiting for the registry: redirects must name the server
+    /// /api/v1/cluster names, also while a slow reconcile (a stream stopping) holds the registry.
+    /// </summary>
+    public void Refresh()
+    {
+        lock (_refresh)
+        {
+            var s = _state;
+            _state = s with { Placement = PlacementOf(s.Strategy) };
+        }
     }
 
     /// <summary>The strategy changed its mind: refresh the placement and let the registry react (one at a time).</summary>
     public async Task ChangedAsync()
     {
+        Refresh();
         await _serial.WaitAsync();
         try
         {
-            var s = _state;
-            _state = s with { Placement = PlacementOf(s.Strategy) };
+            Refresh();
             if (Reconcile is { } reconcile) await reconcile();
         }
         finally

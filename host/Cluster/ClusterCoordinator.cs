@@ -149,6 +149,7 @@ internal sealed class ClusterCoordinator(
     private void OnChanged()
     {
         if (_running is not { } running) return;
+        gate.Refresh(); // redirects follow at once; starting and stopping streams runs apart
         Report(running);
         _ = Task.Run(async () =>
         {

@@ -12,7 +12,10 @@ internal sealed class EtcdStore(EtcdSettings settings) : IDisposable
 
     public async Task<long> GrantAsync(CancellationToken cancellationToken)
     {
-        var r = await _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)settings.LeaseTtl.TotalSeconds }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        // A whole TTL to answer: a late grant is still safe (the lease clock counts from the send), and a loaded
+        // etcd that takes over a second would otherwise never give a lease at all.
+        var r = await _client.LeaseGrantAsync(new LeaseGrantRequest { TTL = (long)settings.LeaseTtl.TotalSeconds },
+            deadline: DateTime.UtcNow + settings.LeaseTtl, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(r.Error)) throw new InvalidOperationException("etcd refused a lease: " + r.Error);
         return r.ID;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Cluster;
 
@@ -24,6 +25,7 @@ internal sealed class EtcdStrategy : IClusterStrategy
     private readonly IClusterMember _member;
     private readonly EtcdStore _store;
     private readonly LeaseClock _clock;
+    private readonly LeaseFailures _failures;
     private readonly object _gate = new();
     private readonly HashSet<string> _owned = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _releasing = new(StringComparer.Ordinal); // stream -> when it stopped here
@@ -45,6 +47,7 @@ internal sealed class EtcdStrategy : IClusterStrategy
         _store = store;
         _streams = context.Streams;
         _clock = new LeaseClock(_time, settings.Margin);
+        _failures = new LeaseFailures(_log, _time);
         _fence = _time.CreateTimer(_ => Fence(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -101,7 +104,7 @@ internal sealed class EtcdStrategy : IClusterStrategy
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is not OutOfMemoryException)
             {
-                _log.LogWarning("etcd lease lost ({Error}); captures stop here and a new lease is taken", e.Message);
+                _failures.Lost(e.Message);
             }
             catch (OperationCanceledException)
             {
@@ -122,7 +125,7 @@ internal sealed class EtcdStrategy : IClusterStrategy
         ArmFence();
         var published = NodeValue();
         await _store.PutAsync(_settings.NodesPrefix + _self.Name, published, lease, stop).ConfigureAwait(false);
-        _log.LogInformation("etcd lease {Lease:x} taken ({Ttl:0} s) as {Self}", lease, _settings.LeaseTtl.TotalSeconds, _self.Name);
+        _failures.Taken(lease, _settings.LeaseTtl, _self.Name);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var keepAlive = KeepAliveAsync(lease, session.Token);
         var claims = ClaimLoopAsync(lease, published, session.Token);
@@ -147,13 +150,17 @@ internal sealed class EtcdStrategy : IClusterStrategy
             {
                 ttl = await stream.RenewAsync(linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            catch (Exception e) when (!stop.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled or StatusCode.DeadlineExceeded })
             {
                 throw new TimeoutException("etcd did not answer a renewal before the lease would run out");
             }
             if (ttl <= TimeSpan.Zero) throw new InvalidOperationException("etcd says the lease expired");
+            var lapsed = !_clock.IsValid;
             _clock.Renewed(sent, ttl);
             ArmFence();
+            // The host may have asked MayCapture in the moment the clock had lapsed (before the fence ran) and
+            // stopped a stream it still owns: without a change raised it would stay stopped.
+            if (lapsed && _clock.IsValid) RaiseChanged();
         }
     }
 
@@ -208,9 +215,10 @@ internal sealed class EtcdStrategy : IClusterStrategy
             foreach (var s in plan.Keep) changed |= _clock.IsValid && !_releasing.ContainsKey(s) && _owned.Add(s);
             foreach (var s in plan.Release)
             {
-                if (!_owned.Remove(s)) continue;
-                _releasing[s] = _time.GetTimestamp(); // deleted at the next poll, once the host has stopped it
-                changed = true;
+                // Also a key the fence took out of _owned while a late renewal kept the lease: nobody else can
+                // claim it until it is deleted, so it is released like the others (stopped here, then deleted).
+                changed |= _owned.Remove(s);
+                _releasing.TryAdd(s, _time.GetTimestamp()); // deleted at the next poll, once the host has stopped it
             }
         }
         if (changed) RaiseChanged();

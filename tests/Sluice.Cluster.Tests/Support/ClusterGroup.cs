@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using ClusterStream = Sluice.Abstractions.Cluster.ClusterStream;
+using Rendezvous = Sluice.Abstractions.Cluster.Rendezvous;
 
 namespace Sluice.Cluster.Tests.Support;
 
@@ -20,14 +22,37 @@ internal sealed class ClusterGroup : IAsyncDisposable
     public static string UdpStreams(int count, int firstPort, IReadOnlyDictionary<string, string>? captureAt = null)
     {
         var sb = new StringBuilder();
-        for (var i = 1; i <= count; i++)
-        {
-            var name = $"cam{i:00}";
-            var at = captureAt is not null && captureAt.TryGetValue(name, out var n) ? $" capture_at={n}" : "";
-            sb.Append($"stream {name} {{ input udp://127.0.0.1:{firstPort + i}; cluster_ingest{at}; }}\n");
-        }
+        foreach (var (s, i) in StreamList(count, captureAt).Select((s, i) => (s, i + 1)))
+            sb.Append($"stream {s.Name} {{ input udp://127.0.0.1:{firstPort + i}; cluster_ingest{(s.CaptureAt is { } at ? " capture_at=" + at : "")}; }}\n");
         return sb.ToString();
     }
+
+    /// <summary>The cluster streams <see cref="UdpStreams"/> writes: cam01, cam02, ... with their capture_at.</summary>
+    public static IReadOnlyList<ClusterStream> StreamList(int count, IReadOnlyDictionary<string, string>? captureAt = null) =>
+        Enumerable.Range(1, count).Select(i => $"cam{i:00}").Select(n => new ClusterStream(n, captureAt?.GetValueOrDefault(n))).ToArray();
+
+    /// <summary>
+    /// The group has settled where the rule puts it: <paramref name="servers"/> servers answer, each sees exactly
+    /// the answering servers alive, all name the same server for every stream, that server is the rendezvous owner
+    /// among them (capture_at first), and it alone captures the stream. What "back to normal" means after any fault.
+    /// </summary>
+    public static bool Settled(IReadOnlyList<(ClusterNode Node, ClusterView View)> views, int servers, IReadOnlyList<ClusterStream> streams)
+    {
+        if (views.Count != servers) return false;
+        var live = views.Select(v => v.Node.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (_, view) in views)
+            if (!view.Peers.Where(p => p.Value).Select(p => p.Key).ToHashSet(StringComparer.Ordinal).SetEquals(live)) return false;
+        foreach (var stream in streams)
+        {
+            var owner = Rendezvous.Owner(stream, live);
+            foreach (var (node, view) in views)
+                if (!view.Streams.TryGetValue(stream.Name, out var s) || s.Server != owner || s.Here != (node.Name == owner)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The views the last <see cref="WaitAsync"/> saw when its condition held.</summary>
+    public IReadOnlyList<(ClusterNode Node, ClusterView View)> LastViews { get; private set; } = [];
 
     /// <summary>Peer lines for the servers, with short timeouts (milliseconds).</summary>
     public static string Peers(IEnumerable<string> names, int fetchMs, int staleMs) =>
@@ -93,11 +118,16 @@ internal sealed class ClusterGroup : IAsyncDisposable
         while (clock.Elapsed < timeout)
         {
             last = await ViewsAsync();
-            if (condition(last)) return clock.Elapsed;
+            if (condition(last))
+            {
+                LastViews = last;
+                return clock.Elapsed;
+            }
             await Task.Delay(100);
         }
         throw new TimeoutException($"{what} not within {timeout.TotalSeconds:0.#} s; last views:\n"
-            + string.Join("\n", last.Select(v => $"{v.Item1.Name}: captures [{string.Join(",", v.Item2.CapturedHere.Order())}], peers {string.Join(",", v.Item2.Peers.Select(p => p.Key + "=" + p.Value))}"))
+            + string.Join("\n", last.Select(v => $"{v.Item1.Name}: captures [{string.Join(",", v.Item2.CapturedHere.Order())}], peers {string.Join(",", v.Item2.Peers.Select(p => p.Key + "=" + p.Value))}, "
+                + $"placement {string.Join(",", v.Item2.Streams.Select(p => p.Key + "@" + p.Value.Server))}"))
             + "\n--- logs ---\n" + string.Join("\n=====\n", Nodes.Select(n => n.Name + "\n" + Tail(n.Output))));
     }
 

@@ -106,6 +106,17 @@ internal sealed class ClusterNode : IAsyncDisposable
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException) { return null; }
     }
 
+    /// <summary>
+    /// With <c>SLUICE_CLUSTER_LOGS=DIR</c> every server's output is kept there when it is disposed (one file a
+    /// process run), so that a failed run can be read after the fact; the folder itself is always deleted.
+    /// </summary>
+    private void KeepLog()
+    {
+        if (Environment.GetEnvironmentVariable("SLUICE_CLUSTER_LOGS") is not { Length: > 0 } dir) return;
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, $"{DateTime.UtcNow:yyyyMMdd-HHmmss.fff}-{Address}-{Port}.log"), Output);
+    }
+
     public bool LogHas(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
@@ -118,6 +129,7 @@ internal sealed class ClusterNode : IAsyncDisposable
         }
         _process?.Dispose();
         Http.Dispose();
+        KeepLog();
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
