@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Cluster;
@@ -317,20 +318,24 @@ internal sealed class EtcdStrategy : IClusterStrategy
         catch (Exception e) when (e is not OutOfMemoryException) { _log.LogDebug("revoking lease {Lease:x} failed: {Error}", lease, e.Message); }
     }
 
-    private string NodeValue() => JsonSerializer.Serialize(new NodeRecord(_self.Url.ToString(), _member.Load));
+    // The member key's value, {"Url": ..., "Load": {...}}, built without a type of this plugin: System.Text.Json
+    // keeps metadata of every type it serializes, which would hold this plugin's context after a hot swap.
+    private string NodeValue() =>
+        new JsonObject { ["Url"] = _self.Url.ToString(), ["Load"] = JsonSerializer.SerializeToNode(_member.Load) }.ToJsonString();
 
     private (Uri Url, ClusterLoad? Load) ParseNode(string name, string value)
     {
         try
         {
-            var node = JsonSerializer.Deserialize<NodeRecord>(value);
-            if (node is not null && Uri.TryCreate(node.Url, UriKind.Absolute, out var url)) return (url, node.Load);
+            using var node = JsonDocument.Parse(value);
+            var root = node.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Url", out var u) && u.ValueKind == JsonValueKind.String
+                && Uri.TryCreate(u.GetString(), UriKind.Absolute, out var url))
+                return (url, root.TryGetProperty("Load", out var l) && l.ValueKind == JsonValueKind.Object ? l.Deserialize<ClusterLoad>() : null);
         }
         catch (JsonException) { }
         return (ClusterNode.Of(name).Url, null);
     }
-
-    private sealed record NodeRecord(string Url, ClusterLoad? Load);
 
     private List<(string, long)> Snapshot(Dictionary<string, long> d)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sluice.Abstractions.Access;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Events;
 using Sluice.Abstractions.Streams;
 using Sluice.Protocols.Rtmp.Wire;
@@ -12,6 +13,9 @@ internal sealed record RtmpHost(IStreamRegistry Streams, ISessionTracker? Sessio
     TimeProvider Time, ILoggerFactory Loggers)
 {
     public RtmpLimits Limits { get; init; } = RtmpLimits.Default;
+
+    /// <summary>Where a cluster stream is captured (null: no cluster): plays of a stream captured elsewhere are redirected.</summary>
+    public IStreamLocator? Locator { get; init; }
 
     /// <summary>Frames a player may fall behind before it skips to the next keyframe (about 10 s of 25 fps video with audio).</summary>
     public int PlayQueueFrames { get; init; } = 512;
@@ -25,5 +29,8 @@ internal sealed record RtmpHost(IStreamRegistry Streams, ISessionTracker? Sessio
         services.GetService(typeof(IAccessAuthorizer)) as IAccessAuthorizer,
         services.GetService(typeof(IEventEmitter)) as IEventEmitter,
         time,
-        loggers ?? NullLoggerFactory.Instance);
+        loggers ?? NullLoggerFactory.Instance)
+    {
+        Locator = services.GetService(typeof(IStreamLocator)) as IStreamLocator,
+    };
 }

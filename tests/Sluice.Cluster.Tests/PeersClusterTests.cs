@@ -161,6 +161,28 @@ public sealed class PeersClusterTests
         Assert.Contains("cluster_key=***", streams);
     }
 
+    [Fact]
+    public async Task An_RTMP_play_on_a_server_that_does_not_capture_the_stream_is_redirected_to_the_one_that_does()
+    {
+        var rtmpPort = int.Parse(ClusterGroup.Names(3)[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture); // free on .1, .2 and .3
+        await using var group = await StartAsync(6, n => $"rtmp {n[..n.LastIndexOf(':')]}:{rtmpPort};\n");
+        await group.WaitAsync(Settled(3, 6), TimeSpan.FromSeconds(30), "each stream captured exactly once, where the rule puts it");
+
+        // A real client (ffmpeg's RTMP) plays cam03 on the first server; cam03 is captured on the third
+        // (capture_at): the answer is the SRS/FMS redirect, whose description ffmpeg prints.
+        var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-hide_banner", "-nostdin", "-rw_timeout", "10000000", "-i", $"rtmp://127.0.0.1:{rtmpPort}/live/cam03?token=abc", "-t", "1", "-f", "null", "-" })
+            psi.ArgumentList.Add(a);
+        using var ffmpeg = System.Diagnostics.Process.Start(psi)!;
+        var stderr = ffmpeg.StandardError.ReadToEndAsync();
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30))) await ffmpeg.WaitForExitAsync(bound.Token);
+        var said = await stderr;
+        Assert.NotEqual(0, ffmpeg.ExitCode);
+        Assert.Contains($"RTMP 302 Redirect to rtmp://127.0.0.3:{rtmpPort}/live/cam03", said);
+        Assert.DoesNotContain("token=abc", group[0].Output); // the query (a token, maybe) is in the redirect, never in the log
+        Assert.True(group[0].LogHas("live/cam03 is captured on " + group[2].Name + "; play redirected there"), group[0].Output);
+    }
+
     private static async Task WaitForLogAsync(ClusterNode node, string text)
     {
         for (var i = 0; i < 100 && !node.LogHas(text); i++) await Task.Delay(100);

@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Sluice.Abstractions.Access;
+using Sluice.Abstractions.Cluster;
 using Sluice.Abstractions.Streams;
 using Sluice.Media.Amf;
 using Sluice.Protocols.Rtmp.Commands;
@@ -118,6 +120,15 @@ internal sealed partial class ServerConnection
     {
         var path = StreamPath.Of(_app, command.StringArgument(0) ?? "");
         if (_publish is not null || _play is not null) throw new RtmpProtocolException("'play' on a connection that publishes or plays already");
+        if (_host.Locator is { } locator)
+        {
+            foreach (var candidate in path.Candidates())
+            {
+                if (locator.CapturedElsewhere(candidate) is not { } server) continue;
+                await RedirectAsync(path, command.StringArgument(0) ?? "", server);
+                return;
+            }
+        }
         IMediaStream? stream = null;
         foreach (var candidate in path.Candidates())
         {
@@ -181,6 +192,25 @@ internal sealed partial class ServerConnection
     }
 
     /// <summary>Says no with an error status, logs why (the name without its query: no secret), and hangs up.</summary>
+    /// <summary>
+    /// A cluster stream captured on another server: the play is rejected with the redirect SRS and FMS clients
+    /// follow (<c>NetConnection.Connect.Rejected</c>, <c>ex.code</c> 302, <c>ex.redirect</c> the tcUrl on that
+    /// server, <c>ex.redirect2</c> the whole URL), then the connection closes. The servers of a group share
+    /// their configuration, so that server listens on the port this client came to.
+    /// </summary>
+    private async ValueTask RedirectAsync(StreamPath path, string streamArgument, ClusterNode server)
+    {
+        var port = (_socket.LocalEndPoint as IPEndPoint)?.Port ?? 1935;
+        var host = server.Host.Contains(':', StringComparison.Ordinal) ? "[" + server.Host + "]" : server.Host;
+        var tcUrl = $"{Protocol}://{host}:{port}/{_app}";
+        var url = tcUrl + "/" + streamArgument.TrimStart('/');
+        _log.LogInformation("{Protocol} client {Ip}: {Stream} is captured on {Server}; play redirected there", Protocol, Ip, Sanitize(path.Display), server.Name);
+        var info = StatusObject("error", Status.ConnectRejected, $"RTMP 302 Redirect to {Protocol}://{host}:{port}/{Sanitize(path.Display)}")
+            .Set("ex", new AmfObject().Set("code", 302.0).Set("redirect", tcUrl).Set("redirect2", url));
+        await _transport!.SendCommandAsync(0, "onStatus", 0.0, null, info); // on the NetConnection, as its code says
+        throw new RtmpRefusedException();
+    }
+
     private async ValueTask RefuseAsync(uint streamId, string code, string what, StreamPath path, string reason)
     {
         _log.LogWarning("{Protocol} client {Ip}: refused to {What} {Stream}: {Reason}", Protocol, Ip, what, Sanitize(path.Display), reason);

@@ -81,9 +81,13 @@ internal sealed class ClusterGroup : IAsyncDisposable
         catch (System.Net.Sockets.SocketException) { return false; }
     }
 
-    public static async Task<ClusterGroup> StartAsync(IReadOnlyList<string> names, Func<string, string> config, string? pluginsDir = null)
+    public static Task<ClusterGroup> StartAsync(IReadOnlyList<string> names, Func<string, string> config, string? pluginsDir = null) =>
+        StartAsync(names, config, _ => pluginsDir);
+
+    /// <summary>Each server with its own plugins folder (<paramref name="pluginsDir"/> of its name), for tests that swap one server's plugin.</summary>
+    public static async Task<ClusterGroup> StartAsync(IReadOnlyList<string> names, Func<string, string> config, Func<string, string?> pluginsDir)
     {
-        var nodes = names.Select(n => new ClusterNode(n, config(n), pluginsDir)).ToArray();
+        var nodes = names.Select(n => new ClusterNode(n, config(n), pluginsDir(n))).ToArray();
         var group = new ClusterGroup(nodes);
         try
         {
