@@ -115,7 +115,6 @@ internal sealed class PeerStrategy : IClusterStrategy
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is not OutOfMemoryException)
             {
-                lock (_gate) _table.Failed(peer.Node.Name);
                 if (wasAnswering) _log.LogDebug("peer {Peer} did not answer: {Error}", peer.Node.Name, e is OperationCanceledException ? "no answer within fetch_timeout" : e.Message);
                 wasAnswering = false;
             }

@@ -59,15 +59,15 @@ internal sealed class PeerTable(TimeProvider time)
         e.Polled = true;
     }
 
-    public void Failed(string peer)
-    {
-        if (_entries.TryGetValue(peer, out var e)) e.Polled = true;
-    }
-
     public bool IsAlive(string peer) =>
         _entries.TryGetValue(peer, out var e) && e.AnsweredAt is { } at && time.GetElapsedTime(at) < e.Peer.StaleTimeout;
 
-    /// <summary>True once every peer was asked once (answered or not), or the longest stale_timeout passed: decisions may begin.</summary>
+    /// <summary>
+    /// True once every peer answered once, or the longest stale_timeout passed (the silent ones are dead):
+    /// decisions may begin. A failed poll does not count: a peer that refuses the connection may only be
+    /// starting (the servers of a group often start together, and a host listens a few seconds after its
+    /// strategy starts), and it is dead only once it has not answered for its stale_timeout.
+    /// </summary>
     public bool Ready =>
         _entries.Values.All(e => e.Polled)
         || time.GetElapsedTime(_startedAt) >= (_entries.Count == 0 ? TimeSpan.Zero : _entries.Values.Max(e => e.Peer.StaleTimeout));

@@ -34,7 +34,6 @@ public sealed class PeerPlacementTests
         {
             foreach (var answering in live.Where(s => s != asking))
                 asking.Table.Answered(answering.Self.Name, new ClusterLoad(answering.Placement.Mine.ToArray(), 0));
-            foreach (var silent in (all ?? live).Except(live)) asking.Table.Failed(silent.Self.Name);
         }
         foreach (var s in live) s.Placement.Evaluate(streams, s.Table, Nodes);
     }
@@ -48,9 +47,15 @@ public sealed class PeerPlacementTests
         var streams = new[] { new ClusterStream("cam", "127.0.0.1:8081") };
         a.Placement.Evaluate(streams, a.Table, Nodes);
         Assert.Empty(a.Placement.Mine);
-        a.Table.Failed(B.Name);
-        a.Table.Failed(C.Name);
+        a.Table.Answered(B.Name, ClusterLoad.None); // C refuses (it may be starting): not dead before stale_timeout
         a.Placement.Evaluate(streams, a.Table, Nodes);
+        Assert.Empty(a.Placement.Mine);
+        for (var waited = TimeSpan.Zero; waited < Stale; waited += Fetch) // polls go on: C still silent when its stale_timeout is up
+        {
+            _time.Advance(Fetch);
+            a.Table.Answered(B.Name, ClusterLoad.None);
+            a.Placement.Evaluate(streams, a.Table, Nodes);
+        }
         Assert.Contains("cam", a.Placement.Mine);
     }
 
@@ -92,8 +97,11 @@ public sealed class PeerPlacementTests
         var servers = new[] { Make(A), Make(B), Make(C) };
         var streams = new[] { new ClusterStream("cam03", "127.0.0.1:8083") };
         var live = servers.Take(2).ToArray();
-        foreach (var s in live) s.Table.Failed(C.Name);
-        for (var i = 0; i < 2; i++) Round(live, streams, servers);
+        for (var waited = TimeSpan.Zero; waited <= Stale; waited += Fetch) // C never answered: dead once its stale_timeout is up
+        {
+            _time.Advance(Fetch);
+            Round(live, streams, servers);
+        }
         var old = live.Single(s => s.Placement.Mine.Contains("cam03"));
 
         // C comes back. Each round: answers, then decisions; never two captures at once.

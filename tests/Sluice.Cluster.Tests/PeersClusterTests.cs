@@ -183,6 +183,43 @@ public sealed class PeersClusterTests
         Assert.True(group[0].LogHas("live/cam03 is captured on " + group[2].Name + "; play redirected there"), group[0].Output);
     }
 
+    [Fact]
+    public async Task The_DVR_of_a_cluster_stream_records_only_on_the_capturing_server_and_follows_a_failover()
+    {
+        var names = ClusterGroup.Names(3);
+        var udp = FreePort.Udp();
+        // cam01 and cam02 cost nothing; tv1 has a real (ffmpeg) source and a DVR in each server's own folder.
+        await using var group = await ClusterGroup.StartAsync(names, _ => ClusterGroup.Peers(names, FetchMs, StaleMs) + ClusterGroup.UdpStreams(2, udp)
+            + "stream tv1 { input fake://tv1; cluster_ingest; dvr archive 1h; }\n");
+        var streams = ClusterGroup.StreamList(2).Append(new Sluice.Abstractions.Cluster.ClusterStream("tv1", null)).ToArray();
+        await group.WaitAsync(v => ClusterGroup.Settled(v, 3, streams), TimeSpan.FromSeconds(30), "each stream captured exactly once, where the rule puts it");
+        var recorder = group.LastViews.Single(v => v.View.CapturedHere.Contains("tv1")).Node;
+        // Written since the group settled, with a second's grace for a recording that stopped when it did.
+        var settled = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        int Fragments(ClusterNode n) => Directory.Exists(Path.Combine(n.Folder, "archive"))
+            ? Directory.GetFiles(Path.Combine(n.Folder, "archive"), "*.ts*", SearchOption.AllDirectories).Count(f => File.GetLastWriteTimeUtc(f) > settled) : 0;
+        await WaitForAsync(() => Fragments(recorder) > 1, "fragments in the capturing server's archive", recorder);
+        Assert.All(group.Nodes.Where(n => n != recorder), n => Assert.Equal(0, Fragments(n)));
+
+        // Its server dies: tv1 is captured elsewhere, and recorded there; the third server still records nothing.
+        await recorder.KillAsync();
+        await group.WaitAsync(v => ClusterGroup.Settled(v, 2, streams), Failover + TimeSpan.FromSeconds(3), "failover after kill -9");
+        var next = group.LastViews.Single(v => v.View.CapturedHere.Contains("tv1")).Node;
+        settled = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        await WaitForAsync(() => Fragments(next) > 1, "fragments in the new capturing server's archive", next);
+        Assert.All(group.Nodes.Where(n => n != recorder && n != next), n => Assert.Equal(0, Fragments(n)));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what, ClusterNode node)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"no {what} within 60 s:\n{node.Output}");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task WaitForLogAsync(ClusterNode node, string text)
     {
         for (var i = 0; i < 100 && !node.LogHas(text); i++) await Task.Delay(100);
