@@ -79,7 +79,7 @@ public sealed class PeersClusterTests
     {
         await using var group = await StartAsync(6);
         await group.WaitAsync(Settled(3, 6), TimeSpan.FromSeconds(30), "each stream captured exactly once, where the rule puts it");
-        var victim = group[1];
+        var victim = ClusterGroup.Busiest(group.LastViews); // the rendezvous share of one server can be empty for 6 streams
         var its = group.LastViews.Single(v => v.Node == victim).View.CapturedHere.ToArray();
         Assert.NotEmpty(its);
         victim.Freeze();

@@ -51,6 +51,10 @@ internal sealed class ClusterGroup : IAsyncDisposable
         return true;
     }
 
+    /// <summary>The server that captures the most streams in <paramref name="views"/> (a share can be empty: rendezvous is uneven on few streams).</summary>
+    public static ClusterNode Busiest(IReadOnlyList<(ClusterNode Node, ClusterView View)> views) =>
+        views.OrderByDescending(v => v.View.CapturedHere.Count()).ThenBy(v => v.Node.Name, StringComparer.Ordinal).First().Node;
+
     /// <summary>The views the last <see cref="WaitAsync"/> saw when its condition held.</summary>
     public IReadOnlyList<(ClusterNode Node, ClusterView View)> LastViews { get; private set; } = [];
 
