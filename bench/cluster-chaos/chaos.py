@@ -83,6 +83,7 @@ def main():
     ap.add_argument("--lease-ttl", type=int, default=3)
     ap.add_argument("--fault-every", type=float, default=20, help="seconds between faults (random 0.5x..1.5x)")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--keep-logs", action="store_true", help="keep the servers' folders (sluice.log of each) and print where")
     args = ap.parse_args()
     HOST_EXE = os.path.join(args.host, "sluice")
     reports = [run(args, s) for s in (["peers", "etcd"] if args.strategy == "both" else [args.strategy])]
@@ -230,7 +231,10 @@ def run(args, strategy):
     if etcd:
         etcd.kill(); etcd.wait()
         shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep_logs:
+        print(f"{strategy}: servers' logs kept in {work}/*/sluice.log", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return report
 
 
