@@ -57,7 +57,7 @@ internal sealed class NatsSink(NatsSinkOptions options, string blockName) : IEve
             await DropConnectionAsync();
             throw e is OperationCanceledException
                 ? new SinkDeliveryException($"{options.Display} did not {waitedFor} within {options.Timeout.TotalSeconds:0.###} s (part of the batch may have been received)")
-                : new SinkDeliveryException($"publish to {options.Display} failed: {e.Message}", e);
+                : new SinkDeliveryException($"publish to {options.Display} failed: {Reason(e)}", e);
         }
         catch (SinkDeliveryException)
         {
@@ -65,6 +65,10 @@ internal sealed class NatsSink(NatsSinkOptions options, string blockName) : IEve
             throw;
         }
     }
+
+    /// <summary>The client's message and, when it wraps one, the cause (the server's "Authorization Violation", a refused connection).</summary>
+    private static string Reason(Exception e) =>
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message}: {inner.Message}" : e.Message;
 
     private static NatsHeaders Headers(SluiceEvent e) => new() { ["Nats-Msg-Id"] = e.Id, ["Sluice-Event"] = e.Name };
 

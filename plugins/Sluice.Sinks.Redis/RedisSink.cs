@@ -15,6 +15,7 @@ internal sealed class RedisSink(RedisSinkOptions options, string blockName) : IE
     private static readonly RedisValue EventField = "event", IdField = "id", JsonField = "json";
 
     private ConnectionMultiplexer? _redis;
+    private string? _lastConnectionFailure;
 
     public async ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken)
     {
@@ -37,7 +38,8 @@ internal sealed class RedisSink(RedisSinkOptions options, string blockName) : IE
         }
         catch (RedisException e)
         {
-            throw new SinkDeliveryException($"XADD to {options.Display} failed: {FirstSentence(e.Message)}", e);
+            var cause = Volatile.Read(ref _lastConnectionFailure) is { } failure ? $" (last connection failure: {failure})" : "";
+            throw new SinkDeliveryException($"XADD to {options.Display} failed: {FirstSentence(e.Message)}{cause}", e);
         }
     }
 
@@ -55,7 +57,11 @@ internal sealed class RedisSink(RedisSinkOptions options, string blockName) : IE
             AsyncTimeout = (int)options.Timeout.TotalMilliseconds,
             SyncTimeout = (int)options.Timeout.TotalMilliseconds,
         };
-        return await ConnectionMultiplexer.ConnectAsync(config);
+        var redis = await ConnectionMultiplexer.ConnectAsync(config);
+        // Why the connection is down is only told to this event (a wrong password, a refused connection).
+        redis.ConnectionFailed += (_, e) => Volatile.Write(ref _lastConnectionFailure, $"{e.FailureType}, {FirstSentence(e.Exception?.Message ?? "")}".TrimEnd(' ', ','));
+        redis.ConnectionRestored += (_, _) => Volatile.Write(ref _lastConnectionFailure, null);
+        return redis;
     }
 
     /// <summary>StackExchange.Redis appends a long diagnostic tail after the first sentence; the reason is the first one.</summary>
