@@ -5,6 +5,7 @@
 # nginx + libnginx-mod-rtmp (the RTMP tests' push target and pull source, the relay benchmark's peer),
 # GStreamer's rtmp2sink/rtmp2src (plugins-bad) with flvmux/flvdemux (good) and gst-launch-1.0 (tools).
 # etcd-server (a real etcd for the cluster tests and the chaos benchmark of the etcd strategy).
+# nats-server and redis-server (the nats:// and redis:// sinks' tests).
 set -euo pipefail
 
 missing=()
@@ -20,6 +21,9 @@ gst_has rtmp2sink || missing+=(gstreamer1.0-plugins-bad)
 gst_has flvmux || missing+=(gstreamer1.0-plugins-good)
 gst_has typefind || missing+=(gstreamer1.0-plugins-base)
 [ -x /usr/bin/etcd ] || missing+=(etcd-server)
+# The nats:// and redis:// sinks' tests start a real nats-server (JetStream) and redis-server.
+[ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 # The operator surface's tests: promtool (Debian's prometheus) checks /metrics, curl talks HTTPS,
 # node + npm run redocly (tools/node) on the OpenAPI document.
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)

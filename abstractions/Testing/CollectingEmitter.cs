@@ -23,15 +23,30 @@ public sealed class CollectingEmitter : IEventEmitter
     public void Emit(in EventDraft draft)
     {
         var fields = new Dictionary<string, string?>();
-        foreach (var f in draft.Fields) fields[f.Name] = f.Value.IsNull ? null : f.Value.ToString();
+        foreach (var f in draft.Fields) Add(draft.Name, fields, f);
         _events.Enqueue(new EmittedEvent(draft.Name, draft.Media, fields));
     }
 
     public void Emit(SluiceEvent evt)
     {
         var fields = new Dictionary<string, string?>();
-        foreach (var f in evt.Fields) fields[f.Name] = f.Value.IsNull ? null : f.Value.ToString();
+        foreach (var f in evt.Fields) Add(evt.Name, fields, f);
         _events.Enqueue(new EmittedEvent(evt.Name, evt.Media, fields));
+    }
+
+    /// <summary>The fields every event has already (<see cref="SluiceEvent.AllFields"/>): an event's own field by one of these names would repeat a key.</summary>
+    private static readonly HashSet<string> CommonFields = ["event", "id", "utc_ms", "server", "level", "group", "media"];
+
+    /// <summary>
+    /// Every emitted event must have unique keys (a receiver's JSON parser keeps one of two at random): a field named
+    /// like a common one, or given twice, fails the emitting code at once.
+    /// </summary>
+    private static void Add(string name, Dictionary<string, string?> fields, in EventField f)
+    {
+        if (CommonFields.Contains(f.Name))
+            throw new InvalidOperationException($"event {name}: field '{f.Name}' repeats a common field of every event (event, id, utc_ms, server, level, group, media); name it for what it is (e.g. session_id)");
+        if (!fields.TryAdd(f.Name, f.Value.IsNull ? null : f.Value.ToString()))
+            throw new InvalidOperationException($"event {name}: field '{f.Name}' is given twice");
     }
 
     /// <summary>Every event so far, in order.</summary>

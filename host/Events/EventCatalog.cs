@@ -22,6 +22,9 @@ internal static class EventCatalog
     private const string Both = "newer, older";
     private const string Sluice = "sluice";
 
+    /// <summary>What every session event carries (<c>session_id</c>: the event's own <c>id</c> is a different one).</summary>
+    private const string SessionFields = "session_id, ip, user_agent, protocol, proto, type, bytes, duration_ms";
+
     // name, level, group, description, spec list, alias of, fields
     private static readonly EventDefinition[] Table =
     [
@@ -31,18 +34,18 @@ internal static class EventCatalog
         new(EventNames.ListenerStart, Info, null, "Sluice starts listening on a port.", Both, Fields: "address, protocol"),
         new(EventNames.ListenerFailure, Error, null, "Sluice failed to listen on a port.", Both, Fields: "address, protocol, error"),
 
-        new(EventNames.SessionOpened, Info, null, "Session is opened.", Both),
-        new(EventNames.SessionClosed, Info, null, "Session is closed.", Both),
-        new(EventNames.PlayOpened, Info, null, "Connection with a client has been opened for stream playback.", Newer),
-        new("play_connected", Info, null, "Connection with a client has been established for stream playback.", Newer),
-        new(EventNames.PlayStarted, Info, null, "Stream is being played.", Newer),
-        new(EventNames.PlayClosed, Info, null, "Stream playback stopped and the session closed.", Newer),
+        new(EventNames.SessionOpened, Info, null, "Session is opened.", Both, Fields: SessionFields),
+        new(EventNames.SessionClosed, Info, null, "Session is closed.", Both, Fields: SessionFields),
+        new(EventNames.PlayOpened, Info, null, "Connection with a client has been opened for stream playback.", Newer, Fields: SessionFields),
+        new("play_connected", Info, null, "Connection with a client has been established for stream playback.", Newer, Fields: SessionFields),
+        new(EventNames.PlayStarted, Info, null, "Stream is being played.", Newer, Fields: SessionFields),
+        new(EventNames.PlayClosed, Info, null, "Stream playback stopped and the session closed.", Newer, Fields: SessionFields),
         new("push_opened", Info, null, "Connection has been opened for pushing the stream.", Newer),
         new("push_connected", Info, null, "Connection has been established for pushing the stream.", Newer),
         new("push_started", Info, null, "Stream is being pushed to another server.", Both),
         new("push_closed", Info, null, "Stream stopped being pushed and the session closed.", Newer),
-        new(EventNames.PublishStarted, Info, null, "Publishing to a stream has started.", Older),
-        new(EventNames.PublishStopped, Info, null, "Publishing to a stream has finished.", Older),
+        new(EventNames.PublishStarted, Info, null, "Publishing to a stream has started.", Older, Fields: SessionFields),
+        new(EventNames.PublishStopped, Info, null, "Publishing to a stream has finished.", Older, Fields: SessionFields),
         new(EventNames.FileOpened, Info, null, "File is opened.", Both),
         new(EventNames.FileClosed, Info, null, "File is closed.", Both),
 

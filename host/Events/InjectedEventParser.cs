@@ -43,10 +43,11 @@ internal static class InjectedEventParser
             if (root.ValueKind == JsonValueKind.Array && items.Length == 0) { error = "expected at least one event, got an empty array"; return null; }
             if (items.Length > MaxEvents) { error = $"at most {MaxEvents} events per request, got {items.Length}"; return null; }
             var events = new SluiceEvent[items.Length];
+            var keys = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < items.Length; i++)
             {
                 var where = root.ValueKind == JsonValueKind.Array ? $"item {i}: " : "";
-                if (ParseOne(items[i], server, catalogDefaults, out error) is not { } e) { error = where + error; return null; }
+                if (ParseOne(items[i], server, catalogDefaults, keys, out error) is not { } e) { error = where + error; return null; }
                 events[i] = e;
             }
             error = null;
@@ -57,15 +58,18 @@ internal static class InjectedEventParser
     public static IReadOnlyList<SluiceEvent>? TryParse(string json, string server, out string? error, bool catalogDefaults = false) =>
         TryParse(System.Text.Encoding.UTF8.GetBytes(json), server, out error, catalogDefaults);
 
-    private static SluiceEvent? ParseOne(JsonElement item, string server, bool catalogDefaults, out string? error)
+    private static SluiceEvent? ParseOne(JsonElement item, string server, bool catalogDefaults, HashSet<string> keys, out string? error)
     {
         if (item.ValueKind != JsonValueKind.Object) { error = $"an event must be a JSON object, got {Kind(item)}"; return null; }
         var e = new Parsed { Server = server };
+        keys.Clear();
         foreach (var p in item.EnumerateObject())
         {
             string key;
             try { key = p.Name; }
             catch (InvalidOperationException) { error = "a field name holds a lone UTF-16 surrogate (\\ud800-\\udfff without its pair)"; return null; }
+            // Every emitted event has unique keys: a receiver's JSON parser would keep one of two at random.
+            if (!keys.Add(key)) { error = $"{Shown(key)} appears twice in one event"; return null; }
             try
             {
                 error = e.Add(key, p.Value);

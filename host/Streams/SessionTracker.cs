@@ -73,7 +73,7 @@ internal sealed class SessionTracker(IEventEmitter events, TimeProvider? time = 
 
         public void Emit(string name) => tracker.Emit(name, media,
         [
-            new("id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol), new("proto", protocol),
+            new("session_id", Id), new("ip", ip), new("user_agent", userAgent), new("protocol", protocol), new("proto", protocol),
             new("type", kind == SessionKind.Play ? "play" : "publish"),
             new("bytes", Interlocked.Read(ref _bytes)), new("duration_ms", (long)tracker._time.GetElapsedTime(_opened).TotalMilliseconds),
         ]);

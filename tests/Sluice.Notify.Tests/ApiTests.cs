@@ -94,6 +94,8 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData("{\"event\":\"x\",\"note\":\"\\ud800\"}", "'note' holds a lone UTF-16 surrogate")]
     [InlineData("{\"event\":\"x\\udc00\"}", "'event' holds a lone UTF-16 surrogate")]
     [InlineData("{\"event\":\"x\",\"\\ud800\":1}", "a field name holds a lone UTF-16 surrogate")]
+    [InlineData("{\"event\":\"x\",\"n\":1,\"n\":2}", "\"n\" appears twice in one event")]
+    [InlineData("[{\"event\":\"x\",\"n\":1},{\"event\":\"x\",\"id\":\"a\",\"id\":\"b\"}]", "item 1: \"id\" appears twice in one event")]
     public async Task Bad_input_is_a_400_with_a_clear_message(string body, string message)
     {
         var response = await Post(body);

@@ -60,8 +60,11 @@ public sealed class VodAndSessionTests
         Assert.Equal(["session_opened", "play_opened", "play_started", "play_closed", "session_closed", "session_opened", "play_opened"],
             f.Events.Of("tv").Select(e => e.Name));
         var closed = f.Events.Of("tv").First(e => e.Name == "session_closed");
-        Assert.Equal(("1500", "10.0.0.1", "VLC/3.0", "hls", s1.Id), (closed["bytes"], closed["ip"], closed["user_agent"], closed["protocol"], closed["id"]));
+        Assert.Equal(("1500", "10.0.0.1", "VLC/3.0", "hls", s1.Id), (closed["bytes"], closed["ip"], closed["user_agent"], closed["protocol"], closed["session_id"]));
         Assert.True(long.Parse(closed["duration_ms"]!) >= 0);
+        // The session's id is session_id: "id" is the event's own, and every key appears once (CollectingEmitter checks that too).
+        Assert.All(f.Events.All, e => Assert.False(e.Fields.ContainsKey("id"), e.ToString()));
+        Assert.All(f.Events.All, e => Assert.NotNull(e["session_id"]));
         Assert.Equal(["session_opened", "publish_started", "publish_stopped", "session_closed"], f.Events.Names("pub/x"));
 
         await f.Apply("http 80;"); // no max_sessions: unlimited

@@ -11,7 +11,22 @@ internal static class EventLog
         await using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var text = await new StreamReader(s).ReadToEndAsync();
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+            .Select(l => { AssertUniqueKeys(l); return JsonDocument.Parse(l).RootElement.Clone(); }).ToArray();
+    }
+
+    /// <summary>
+    /// Every event the host emits has unique keys (a receiver's parser would keep one of two at random): checked on
+    /// every line any process test reads from a log sink.
+    /// </summary>
+    public static void AssertUniqueKeys(string json)
+    {
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && !keys.Add(reader.GetString()!))
+                Assert.Fail($"key '{reader.GetString()}' appears twice in an emitted event: {json}");
+        }
     }
 
     public static string[] Names(IEnumerable<JsonElement> events) =>
