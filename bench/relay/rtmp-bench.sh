@@ -5,19 +5,22 @@
 # See docs/benchmarks.md ("RTMP, side by side with nginx-rtmp").
 #
 #   bench/relay/rtmp-bench.sh [--n 10] [--seconds 30] [--warmup 15] [--mode sluice|nginx|both]
+#   bench/relay/rtmp-bench.sh --latency 7 [--mode ...]   # start-up latency instead (rtmp_latency.py):
+#       publish -> first HLS segment, RTMP play -> first video frame / first keyframe, medians of 7 trials
 #
 # Needs: host/bin/Release/net10.0/sluice (dotnet build Plugins.sln -c Release), ffmpeg, nginx +
 # libnginx-mod-rtmp (scripts/install-deps.sh), python3, curl. Everything on 127.0.0.1; children killed on exit.
 set -euo pipefail
 
-N=10; SAMPLE=30; WARMUP=15; MODE=both
+N=10; SAMPLE=30; WARMUP=15; MODE=both; LATENCY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --n) N=$2; shift 2 ;;
     --seconds) SAMPLE=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --mode) MODE=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --latency) LATENCY=$2; shift 2 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -107,6 +110,20 @@ measure() {  # measure NAME SERVER_PIDS HLS_URL_TEMPLATE
   kill_now "${players[@]}" "${pubs[@]}"
 }
 
+latency() {  # latency NAME HLS_URL_TEMPLATE: one stream at a time, fresh per trial
+  mkdir -p "$WORK/$1"
+  python3 "$HERE/rtmp_latency.py" --rtmp "rtmp://127.0.0.1:$RTMP_PORT/live" --hls-url "$2" --flv "$FLV" --trials "$LATENCY" --out "$WORK/$1/latency.json"
+}
+
+latency_summary() {  # latency_summary NAME
+  python3 - "$WORK/$1/latency.json" "$1" <<'PY'
+import json, sys
+r, name = json.load(open(sys.argv[1])), sys.argv[2]
+f = lambda k: "n/a" if not r[k] else f"{r[k]['median']} ({r[k]['min']}-{r[k]['max']})"
+print(f"| {name} | {r['trials']} | {f('publish_to_hls_ms')} | {f('play_to_first_frame_ms')} | {f('play_to_first_keyframe_ms')} | {r['failures']} | {r['load']:.1f} |")
+PY
+}
+
 run_sluice() {
   local dir="$WORK/sluice"; mkdir -p "$dir"
   [ -x "$HOST" ] || { echo "build first: dotnet build Plugins.sln -c Release ($HOST missing)" >&2; exit 1; }
@@ -119,7 +136,8 @@ run_sluice() {
     kill -0 "$host_pid" 2>/dev/null || { cat "$dir/host.log" >&2; exit 1; }
     sleep 0.5
   done
-  measure sluice "$host_pid" "http://127.0.0.1:$HTTP_PORT/live/s{i}/"
+  if [ "$LATENCY" -gt 0 ]; then latency sluice "http://127.0.0.1:$HTTP_PORT/live/{name}/index.m3u8"
+  else measure sluice "$host_pid" "http://127.0.0.1:$HTTP_PORT/live/s{i}/"; fi
   kill_now "$host_pid"
 }
 
@@ -151,7 +169,8 @@ CONF
   local ngx_pid=$!; PIDS+=("$ngx_pid")
   sleep 1
   kill -0 "$ngx_pid" 2>/dev/null || { cat "$dir/nginx.out" "$dir/logs/error.log" >&2; exit 1; }
-  measure nginx "$ngx_pid" "http://127.0.0.1:$HTTP_PORT/hls/s{i}/"
+  if [ "$LATENCY" -gt 0 ]; then latency nginx "http://127.0.0.1:$HTTP_PORT/hls/{name}/index.m3u8"
+  else measure nginx "$ngx_pid" "http://127.0.0.1:$HTTP_PORT/hls/s{i}/"; fi
   kill_now "$ngx_pid"
 }
 
@@ -176,9 +195,17 @@ print(f"| {name} | {n} | {s['cpu_pct']} | {s['rss_mb_avg']} / {s['rss_mb_max']} 
 PY
 }
 
-echo "N=$N warm-up ${WARMUP}s sample ${SAMPLE}s, clip $FLV, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| server | N | CPU % of one core | RSS MB avg / max | PSS MB avg / max | HLS seq advance (min-max) | HLS errors | RTMP players alive | peer logs with errors | load |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-if [ "$MODE" = sluice ] || [ "$MODE" = both ]; then run_sluice; summary sluice; fi
-if [ "$MODE" = nginx ] || [ "$MODE" = both ]; then run_nginx; summary nginx; fi
+if [ "$LATENCY" -gt 0 ]; then
+  echo "start-up latency, $LATENCY trials a server, clip $FLV, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "| server | trials | publish -> first HLS segment, ms median (min-max) | play -> first video frame, ms | play -> first keyframe, ms | failures | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  if [ "$MODE" = sluice ] || [ "$MODE" = both ]; then run_sluice; latency_summary sluice; fi
+  if [ "$MODE" = nginx ] || [ "$MODE" = both ]; then run_nginx; latency_summary nginx; fi
+else
+  echo "N=$N warm-up ${WARMUP}s sample ${SAMPLE}s, clip $FLV, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "| server | N | CPU % of one core | RSS MB avg / max | PSS MB avg / max | HLS seq advance (min-max) | HLS errors | RTMP players alive | peer logs with errors | load |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  if [ "$MODE" = sluice ] || [ "$MODE" = both ]; then run_sluice; summary sluice; fi
+  if [ "$MODE" = nginx ] || [ "$MODE" = both ]; then run_nginx; summary nginx; fi
+fi
 if [ -n "${RELAY_BENCH_KEEP:-}" ]; then cp -r "$WORK" "$RELAY_BENCH_KEEP"; fi

@@ -263,6 +263,15 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
             diag.Error(urlArg.Location, $"no source reads '{url.Scheme}://' inputs ({available})");
             return null;
         }
+        return ValidatedBy(factory, stream, input, urlArg.Location, $"{c.Name} {urlArg.Value}", context) ? input : null;
+    }
+
+    /// <summary>
+    /// Lets the claiming source check <paramref name="input"/> (its messages prefixed with <paramref name="what"/>;
+    /// a throwing source is an error at <paramref name="location"/>); true when it found no error.
+    /// </summary>
+    private static bool ValidatedBy(IMediaSourceFactory factory, string stream, InputOptions input, SourceLocation location, string what, ConfigBindContext context)
+    {
         var checkedHere = new DiagnosticList();
         try
         {
@@ -271,14 +280,14 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            checkedHere.Error(urlArg.Location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
+            checkedHere.Error(location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
         }
         foreach (var d in checkedHere.Items)
         {
-            if (d.Severity == DiagnosticSeverity.Error) diag.Error(d.Location, $"'{c.Name} {urlArg.Value}': {d.Message}");
-            else diag.Warning(d.Location, $"'{c.Name} {urlArg.Value}': {d.Message}");
+            if (d.Severity == DiagnosticSeverity.Error) context.Diagnostics.Error(d.Location, $"'{what}': {d.Message}");
+            else context.Diagnostics.Warning(d.Location, $"'{what}': {d.Message}");
         }
-        return checkedHere.HasErrors ? null : input;
+        return !checkedHere.HasErrors;
     }
 
     /// <summary><c>cluster_ingest;</c> or <c>cluster_ingest capture_at=SERVER;</c> (a peer's HOST:PORT, or its host).</summary>
@@ -326,22 +335,7 @@ internal sealed class StreamsConfigSection(IPluginContributions contributions) :
             diag.Error(a.Location, "'backup' needs a source that plays file:// inputs, and no loaded source plugin reads them");
             return null;
         }
-        var checkedHere = new DiagnosticList();
-        try
-        {
-            factory.Validate(SourceFactories.Context(stream, input, context.ConfigDirectory, checkedHere, context.Services,
-                context.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            checkedHere.Error(a.Location, $"{factory.Name} failed to check it: {e.GetType().Name}: {e.Message}");
-        }
-        foreach (var d in checkedHere.Items)
-        {
-            if (d.Severity == DiagnosticSeverity.Error) diag.Error(d.Location, $"'backup {a.Value}': {d.Message}");
-            else diag.Warning(d.Location, $"'backup {a.Value}': {d.Message}");
-        }
-        return checkedHere.HasErrors ? null : new BackupFile(path, input);
+return ValidatedBy(factory, stream, input, a.Location, $"backup {a.Value}", context) ? new BackupFile(path, input) : null;
     }
 
     private static LiveOptions? BindLive(ConfigDirective d, string prefix, IConfigDiagnostics diag, IReadOnlySet<string> features)

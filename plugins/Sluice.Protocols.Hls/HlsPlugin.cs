@@ -12,10 +12,9 @@ namespace Sluice.Protocols.Hls;
 /// HLS and MPEG-TS over HTTP on the host's listeners (Flussonic's URLs: <c>/NAME/index.m3u8</c>,
 /// <c>/NAME/mono.m3u8</c>, <c>/NAME/mpegts</c>), MPEG-TS publishing by PUT/POST <c>/NAME/mpegts</c>, and
 /// the same for files of <c>file PREFIX</c> blocks. Needs the host's <see cref="IStreamRegistry"/>;
-/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/> and <see cref="IAccessAuthorizer"/>
-/// (on_play / on_publish / password, once per session) when offered.
-/// uses <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/> and <see cref="IStreamLocator"/>
-/// (viewers of a cluster stream captured on another server are redirected there) when offered.
+/// uses, when offered, <see cref="ISessionTracker"/>, <see cref="IVodLibrary"/>, <see cref="IEventEmitter"/>,
+/// <see cref="IAccessAuthorizer"/> (on_play / on_publish / password, once per session) and <see cref="IStreamLocator"/>
+/// (viewers of a cluster stream captured on another server are redirected there).
 /// </summary>
 public sealed class HlsPlugin : ISluicePlugin
 {

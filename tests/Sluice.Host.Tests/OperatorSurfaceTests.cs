@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Sluice.Host.Tests.Support;
 
 namespace Sluice.Host.Tests;
@@ -74,18 +75,28 @@ public sealed class OperatorSurfaceTests
             Assert.True(paths.TryGetProperty(expected, out _), $"{expected} not documented");
         Assert.Contains(paths.EnumerateObject(), p => p.Name.Contains("preview.jpg") || p.Name.Contains("{path}")); // a plugin's route too
 
-        // Every GET without parameters answers with a status it documents.
+        // Every GET answers with a status it documents: routes with parameters once for the configured stream and once
+        // for a name nobody configured; a JSON answer is documented as JSON.
         var checkedRoutes = 0;
         using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Http.BaseAddress };
-        foreach (var path in paths.EnumerateObject().Where(p => !p.Name.Contains('{') && p.Name != "/api/v1/events/stream"))
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name != "/api/v1/events/stream"))
         {
             if (!path.Value.TryGetProperty("get", out var get)) continue;
-            using var r = await noRedirects.GetAsync(path.Name);
-            var documented = get.GetProperty("responses").EnumerateObject().Select(x => x.Name).ToArray();
-            Assert.True(documented.Contains(((int)r.StatusCode).ToString()), $"GET {path.Name}: {(int)r.StatusCode}, documented {string.Join(", ", documented)}");
-            checkedRoutes++;
+            var documented = get.GetProperty("responses").EnumerateObject().ToDictionary(x => x.Name, x => x.Value);
+            var urls = path.Name.Contains('{')
+                ? new[] { "cam", "nosuch" }.Select(value => Regex.Replace(path.Name, @"\{[^}]+\}", value)).ToArray()
+                : [path.Name];
+            foreach (var url in urls)
+            {
+                using var r = await noRedirects.GetAsync(url);
+                var status = ((int)r.StatusCode).ToString();
+                Assert.True(documented.ContainsKey(status), $"GET {url} ({path.Name}): {status}, documented {string.Join(", ", documented.Keys)}");
+                if (r.Content.Headers.ContentType?.MediaType == "application/json" && documented[status].TryGetProperty("content", out var content))
+                    Assert.True(content.TryGetProperty("application/json", out _), $"GET {url}: JSON, documented as {string.Join(", ", content.EnumerateObject().Select(c => c.Name))}");
+                checkedRoutes++;
+            }
         }
-        Assert.True(checkedRoutes >= 5, $"only {checkedRoutes} GET routes checked");
+        Assert.True(checkedRoutes >= 10, $"only {checkedRoutes} GET routes checked");
 
         // The reference page is served from here, reads this document, and loads nothing from another site.
         var reference = await host.Http.GetStringAsync("/api/v1/reference");

@@ -56,6 +56,24 @@ public sealed class PeerTests(Clips clips)
     }
 
     [Fact]
+    public async Task Mp3_audio_published_over_rtmp_is_served_as_hls_mpegts_and_rtmp()
+    {
+        await using var host = await SluiceHost.StartAsync("live live { }\n");
+        // The clip's H.264 as it is, its audio as MP3 at 44.1 kHz (a rate FLV's sound header can say).
+        await using var publisher = Peer.Start("ffmpeg", "-nostdin", "-v", "error", "-re", "-stream_loop", "-1", "-i", clips.Flv,
+            "-c:v", "copy", "-c:a", "libmp3lame", "-ar", "44100", "-b:a", "128k", "-f", "flv", host.Rtmp("live/mp3"));
+        var events = await WaitForAsync(host.EventsPath, Is("stream_media_info", "live/mp3"), "stream_media_info of live/mp3");
+        Assert.Equal(("h264", "mp3"), (Str(events.First(Is("stream_media_info", "live/mp3")), "video_codec"), Str(events.First(Is("stream_media_info", "live/mp3")), "audio_codec")));
+
+        await Media.WaitForOkAsync(host.Http, "/live/mp3/index.m3u8");
+        Assert.Equal(["h264", "mp3"], await Media.CodecsAsync(host.HttpUrl("live/mp3/index.m3u8")));
+        Assert.Equal(["h264", "mp3"], await Media.CodecsAsync(host.Rtmp("live/mp3")));
+        var (code, errors) = await Peer.RunAsync(TimeSpan.FromSeconds(60), "ffmpeg", "-nostdin", "-v", "warning",
+            "-i", host.HttpUrl("live/mp3/mpegts"), "-t", "3", "-f", "null", "-");
+        Assert.True(code == 0 && errors.Trim().Length == 0, $"ffmpeg decoding MPEG-TS with MP3: {errors}\n{host.Output}");
+    }
+
+    [Fact]
     public async Task GStreamer_rtmp2sink_publishes_and_rtmp2src_plays()
     {
         await using var host = await SluiceHost.StartAsync("live live { }\n");

@@ -34,6 +34,7 @@ internal sealed class SluiceHost : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public string Output { get { lock (_output) return _output.ToString(); } }
     public string EventsPath => Path.Combine(Directory, "events.jsonl");
+    public string ConfigPath => Path.Combine(Directory, "sluice.conf");
 
     /// <summary>rtmp://127.0.0.1:PORT/PATH of this host.</summary>
     public string Rtmp(string path) => $"rtmp://127.0.0.1:{RtmpPort}/{path}";
