@@ -10,8 +10,8 @@ namespace Sluice.Abstractions.Security;
 /// key, PEM, encrypted with the password <c>flussonic</c> or not encrypted) and, optionally,
 /// <c>streamer-ca.crt</c> (intermediate and CA certificates, sent along as the chain), all in one folder:
 /// Flussonic's is <c>/etc/flussonic</c>, Sluice's the configuration file's own folder unless configured.
-/// One loader for every listener and the check command, so a missing or bad file is one error at the
-/// directive that needs it, whichever protocol asks.
+/// One loader for every listener (<c>https</c> in the host, <c>rtmps</c> in the RTMP plugin) and the check
+/// command, so a missing or bad file is the same error at the directive that needs it, whichever protocol asks.
 /// </summary>
 public static class ServerCertificateFiles
 {
@@ -23,59 +23,84 @@ public static class ServerCertificateFiles
     public const string KeyPassword = "flussonic";
 
     /// <summary>
-    /// Loads the certificate of <paramref name="folder"/>; null with an error at <paramref name="at"/> (the
-    /// directive that needs it) when a file is missing or unreadable, the key does not match, or the
-    /// certificate has expired. The private key is usable by <see cref="System.Net.Security.SslStream"/>.
+    /// Loads the certificate of <paramref name="folder"/> for the directive <paramref name="directive"/> at
+    /// <paramref name="at"/>: null with an error there when a file is missing or unreadable or the key does not
+    /// decrypt or match; a warning there when the certificate has expired or is not valid yet (it is still
+    /// served: the client decides). The private key is usable by <see cref="System.Net.Security.SslStream"/>.
     /// </summary>
     public static ServerCertificate? Load(string folder, SourceLocation at, IConfigDiagnostics diagnostics, string directive)
     {
-        var certPath = Path.Combine(folder, CertificateFile);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var certificate = Read(folder, out var error, out var warning);
+        if (certificate is null) diagnostics.Error(at, $"'{directive}' cannot use the certificate: {error}");
+        else if (warning is not null) diagnostics.Warning(at, $"'{directive}': {warning}");
+        return certificate;
+    }
+
+    /// <summary>
+    /// Reads the certificate of <paramref name="folder"/>; null with <paramref name="error"/> saying what is wrong
+    /// (never throws for bad files). <paramref name="warning"/> tells of a certificate out of its validity period.
+    /// </summary>
+    public static ServerCertificate? Read(string folder, out string? error, out string? warning)
+    {
         var keyPath = Path.Combine(folder, KeyFile);
+        var certPath = Path.Combine(folder, CertificateFile);
         var chainPath = Path.Combine(folder, ChainFile);
-        foreach (var required in new[] { certPath, keyPath })
-        {
-            if (File.Exists(required)) continue;
-            diagnostics.Error(at, $"'{directive}' needs {Path.GetFileName(required)} in {folder} (see the 'certificates' option): {required} does not exist");
-            return null;
-        }
-        X509Certificate2 certificate;
+        error = warning = null;
         try
         {
-            var certPem = File.ReadAllText(certPath);
-            var keyPem = File.ReadAllText(keyPath);
-            using var withKey = keyPem.Contains("ENCRYPTED", StringComparison.Ordinal)
-                ? X509Certificate2.CreateFromEncryptedPem(certPem, keyPem, KeyPassword)
-                : X509Certificate2.CreateFromPem(certPem, keyPem);
-            // Through PKCS#12, so that the private key is usable by SslStream on Linux.
-            certificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Error(at, $"'{directive}': cannot load {CertificateFile} with {KeyFile} from {folder} " +
-                $"(PEM certificate and PEM key, the key unencrypted or encrypted with the password '{KeyPassword}'): {e.Message}");
-            return null;
-        }
-        if (certificate.NotAfter < DateTime.Now)
-        {
-            diagnostics.Error(at, $"'{directive}': {certPath} expired on {certificate.NotAfter:yyyy-MM-dd}");
-            certificate.Dispose();
-            return null;
-        }
-        var chain = new X509Certificate2Collection();
-        if (File.Exists(chainPath))
-        {
-            try
+            if (!File.Exists(certPath))
             {
-                chain.ImportFromPemFile(chainPath);
-            }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                diagnostics.Error(at, $"'{directive}': cannot read {chainPath} (PEM certificates): {e.Message}");
-                certificate.Dispose();
+                error = $"no certificate {certPath} (expected {CertificateFile}, {KeyFile} and optionally {ChainFile} in {folder})";
                 return null;
             }
+            if (!File.Exists(keyPath))
+            {
+                error = $"no private key {keyPath} (expected {KeyFile} beside {CertificateFile})";
+                return null;
+            }
+            X509Certificate2 bare;
+            try { bare = X509Certificate2.CreateFromPem(File.ReadAllText(certPath)); }
+            catch (CryptographicException e)
+            {
+                error = $"{certPath} is not a PEM certificate: {e.Message}";
+                return null;
+            }
+            using (bare)
+            {
+                X509Certificate2 withKey;
+                try { withKey = PemPrivateKeys.WithKey(bare, File.ReadAllText(keyPath)); }
+                catch (Exception e) when (e is CryptographicException or ArgumentException)
+                {
+                    error = $"{keyPath}: {e.Message}";
+                    return null;
+                }
+                var chain = new X509Certificate2Collection();
+                if (File.Exists(chainPath))
+                {
+                    try { chain.ImportFromPemFile(chainPath); }
+                    catch (CryptographicException e)
+                    {
+                        withKey.Dispose();
+                        error = $"{chainPath} is not a PEM certificate list: {e.Message}";
+                        return null;
+                    }
+                }
+                // Through PKCS#12 so the key is a persisted one SslStream can use on every platform.
+                X509Certificate2 certificate;
+                using (withKey) certificate = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+                var now = DateTime.Now;
+                warning = now > certificate.NotAfter ? $"the certificate {certPath} expired on {certificate.NotAfter:yyyy-MM-dd}"
+                    : now < certificate.NotBefore ? $"the certificate {certPath} is valid only from {certificate.NotBefore:yyyy-MM-dd}"
+                    : null;
+                return new ServerCertificate(certificate, chain);
+            }
         }
-        return new ServerCertificate(certificate, chain);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = e.Message;
+            return null;
+        }
     }
 }
 

@@ -92,10 +92,7 @@ internal sealed class CoreConfigSection : IConfigSection
     /// <summary>An <c>https</c> listener needs the certificate files now: a bad or missing one is an error where https is written.</summary>
     private static void CheckCertificate(ConfigDirective https, string folder, IConfigDiagnostics diag)
     {
-        var loaded = Hosting.ServerCertificate.Load(folder);
-        if (loaded.Error is { } error) diag.Error(https.Location, $"'https' cannot use the certificate: {error}");
-        else if (loaded.Warning is { } warning) diag.Warning(https.Location, $"'https': {warning}");
-        loaded.Certificate?.Dispose();
+        Abstractions.Security.ServerCertificateFiles.Load(folder, https.Location, diag, "https")?.Dispose();
     }
 
     private static void BindHttp(ConfigDirective d, IConfigDiagnostics diag, List<IPEndPoint> http, Dictionary<IPEndPoint, SourceLocation> seen)

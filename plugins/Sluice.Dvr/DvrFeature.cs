@@ -39,7 +39,7 @@ internal sealed class DvrFeature : IStreamFeature
 
     public DvrOptions Options => _options;
 
-    private RetentionPolicy Policy => new(_options.Depth, _options.SizeLimit);
+    private RetentionPolicy Policy => new(_options.Depth, _options.SizeLimit, _options.DiskPercent);
 
     /// <summary>Whether this directive records <paramref name="name"/>.</summary>
     public bool Covers(string name) =>
@@ -83,7 +83,8 @@ internal sealed class DvrFeature : IStreamFeature
             archive.Policy = Policy;
             _ = archive.Ready.ContinueWith(_ => archive.ApplyRetention(), TaskScheduler.Default);
         }
-        _log.LogInformation("dvr {Block}: depth {Depth}, size limit {Size}", Block, next.Depth, next.SizeLimit?.ToString() ?? "none");
+        _log.LogInformation("dvr {Block}: depth {Depth}, size limit {Size}", Block, next.Depth,
+            next.SizeLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? (next.DiskPercent is { } p ? $"{p}% of the disk" : "none"));
         return true;
     }
 

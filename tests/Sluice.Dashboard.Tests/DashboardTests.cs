@@ -6,7 +6,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Sluice.Dashboard.Tests;
 
-/// <summary>One host (a live stream with thumbnails, two notify blocks) and Debian's chromium for the page tests.</summary>
+/// <summary>
+/// One host (a live stream with thumbnails and a DVR, two notify blocks, an HTTPS listener with a certificate
+/// made for the test in the spec's layout) and Debian's chromium for the page tests.
+/// </summary>
 public sealed class DashboardFixture : IAsyncLifetime
 {
     public const string Secret = "Sup3r-s3cret";
@@ -17,13 +20,16 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    public int HttpsPort { get; } = FreePort.Tcp();
+
     public async Task InitializeAsync()
     {
         Host = await HostProcess.StartAsync($$"""
-            stream cam { input fake://cam; thumbnails interval=1s width=160; title "Camera one"; }
+            https 127.0.0.1:{{HttpsPort}};
+            stream cam { input fake://cam; thumbnails interval=1s width=160; title "Camera one"; dvr archive 1h; }
             notify hooks { sink http://127.0.0.1:9/hook?token={{Secret}}; }
             notify file { sink log://events.jsonl; }
-            """);
+            """, prepare: folder => Sluice.Host.Tests.Support.SpecCertificates.Write(folder));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Launch(Playwright);
     }
@@ -112,6 +118,58 @@ public sealed class DashboardTests(DashboardFixture fixture) : IClassFixture<Das
         await Expect(page.Locator("[data-field=title]")).ToHaveTextAsync("Camera one");
         await Expect(page.Locator("#stream-events .event").First).ToBeVisibleAsync();
         await ScreenshotAsync(page, "stream");
+    }
+
+    [Fact]
+    public async Task The_stream_page_shows_the_archive_ranges_the_dvr_recorded()
+    {
+        var page = await OpenAsync("#/stream/cam");
+        var rows = page.Locator("#archive[data-state=ranges] #archive-ranges tbody tr");
+        await Expect(rows.First).ToBeVisibleAsync(new() { Timeout = 90_000 });
+        var dvr = await ApiAsync("/api/v1/streams/cam/dvr");
+        var ranges = dvr.GetProperty("ranges").EnumerateArray().ToArray();
+        Assert.NotEmpty(ranges);
+        await Expect(rows).ToHaveCountAsync(ranges.Length);
+        var from = ranges[0].GetProperty("from").GetInt64();
+        await Expect(rows.First).ToHaveAttributeAsync("data-from", from.ToString());
+        await Expect(rows.First.Locator("[data-field=from]")).ToHaveTextAsync(DateTimeOffset.FromUnixTimeSeconds(from).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") + " UTC");
+        await Expect(page.Locator("#archive-summary")).ToContainTextAsync("Recording;");
+        await Expect(page.Locator("#archive-summary")).ToContainTextAsync("kept 3600 s");
+
+        // Its links are the DVR's own URLs, and they answer.
+        var playlist = await rows.First.Locator("a", new() { HasText = "playlist" }).GetAttributeAsync("href");
+        var duration = await rows.First.GetAttributeAsync("data-duration");
+        Assert.Equal($"/cam/index-{from}-{duration}.m3u8", playlist);
+        Assert.Contains("#EXT-X-ENDLIST", await Host.Http.GetStringAsync(playlist));
+        await ScreenshotAsync(page, "stream-archive");
+    }
+
+    [Fact]
+    public async Task The_dashboard_opens_over_the_https_listener_in_the_browser()
+    {
+        var context = await fixture.Browser.NewContextAsync(new()
+        {
+            BaseURL = $"https://127.0.0.1:{fixture.HttpsPort}",
+            IgnoreHTTPSErrors = true, // the test's own CA is not in chromium's store; the certificate is checked below
+            ViewportSize = new() { Width = 1280, Height = 800 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout((float)Long.TotalMilliseconds);
+        var response = await page.GotoAsync("/");
+        await page.WaitForURLAsync($"https://127.0.0.1:{fixture.HttpsPort}/dashboard/**");
+        var row = page.Locator("tr[data-stream='cam']");
+        await Expect(row.Locator("[data-field=state]")).ToHaveTextAsync("running", new() { Timeout = 60_000 });
+        var api = await ApiAsync("/api/v1/streams/cam");
+        await Expect(row.Locator("[data-field=input]")).ToHaveTextAsync(api.GetProperty("input").GetString()!);
+
+        // Served over TLS by the certificate the test made, and over HTTP/2 (ALPN).
+        var security = await response!.SecurityDetailsAsync();
+        Assert.NotNull(security);
+        Assert.Equal("Sluice test CA", security!.Issuer);
+        Assert.Equal("localhost", security.SubjectName);
+        var protocol = await page.EvaluateAsync<string>("() => performance.getEntriesByType('navigation')[0].nextHopProtocol");
+        Assert.Equal("h2", protocol);
+        await ScreenshotAsync(page, "streams-https");
     }
 
     [Fact]

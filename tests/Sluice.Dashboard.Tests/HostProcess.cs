@@ -34,10 +34,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static async Task<HostProcess> StartAsync(string config)
+    /// <summary>Starts the host on <paramref name="config"/>; <paramref name="prepare"/> may first write files (certificates) into its folder.</summary>
+    public static async Task<HostProcess> StartAsync(string config, Action<string>? prepare = null)
     {
         var port = FreePort.Tcp();
         var workDir = Directory.CreateTempSubdirectory("sluice-dashboard-").FullName;
+        prepare?.Invoke(workDir);
         var path = Path.Combine(workDir, "sluice.conf");
         await File.WriteAllTextAsync(path, $"http 127.0.0.1:{port};\n{config}");
         var psi = new ProcessStartInfo(Path.Combine(Repo.HostDirectory, "sluice"))

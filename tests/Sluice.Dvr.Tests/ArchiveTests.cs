@@ -119,4 +119,42 @@ public sealed class ArchiveTests(ClipFixture clips) : IClassFixture<ClipFixture>
         Assert.Equal(100, Directory.EnumerateFiles(folder, "*.ts", SearchOption.AllDirectories).Count());
         Assert.Contains(events.All, e => e.Name == "dvr_deleted_fragments" && e["reason"] == "size");
     }
+
+    [Fact]
+    public async Task A_size_given_as_a_share_of_the_disk_deletes_the_oldest_while_a_real_small_disk_is_fuller_than_that()
+    {
+        using var tmp = new TempFolder();
+        var mount = Path.Combine(tmp.Path, "disk");
+        Directory.CreateDirectory(mount);
+        var mounted = await Tools.RunAsync("mount", TimeSpan.FromSeconds(20), "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount);
+        Assert.True(mounted.ExitCode == 0, $"this test mounts a 4 MB tmpfs and needs root: {mounted.StdErr}");
+        try
+        {
+            var folder = Path.Combine(mount, "cam");
+            var time = new FakeTimeProvider(Now);
+            var written = WriteFragments(folder, Now.AddMinutes(-10).ToUnixTimeMilliseconds(), 30, bytes: 100 * 1024); // 3 MB of the 4
+            var disk = new DriveInfo(mount);
+            Assert.True(disk.TotalSize - disk.AvailableFreeSpace > disk.TotalSize * 7 / 10, "the disk is over 70 % full before");
+            var events = new CollectingEmitter();
+            var archive = Open(folder, new RetentionPolicy(TimeSpan.FromDays(1), null, DiskPercent: 50), time, events);
+            await archive.Ready; // retention runs once at start
+
+            disk = new DriveInfo(mount);
+            Assert.True(disk.TotalSize - disk.AvailableFreeSpace <= disk.TotalSize / 2, $"{disk.TotalSize - disk.AvailableFreeSpace} of {disk.TotalSize} bytes used after");
+            Assert.InRange(archive.Index.Count, 18, 20); // not more than needed went
+            Assert.Equal(written[^1], archive.Index.Last); // the newest stay
+            Assert.Equal(written[30 - archive.Index.Count], archive.Index.First);
+            var deleted = Assert.Single(events.All, e => e.Name == "dvr_deleted_fragments");
+            Assert.Equal("size", deleted["reason"]);
+            Assert.Equal(written[0].StartMs.ToString(), deleted["from"]);
+
+            // Under the share nothing more goes.
+            archive.ApplyRetention();
+            Assert.Single(events.All, e => e.Name == "dvr_deleted_fragments");
+        }
+        finally
+        {
+            await Tools.RunAsync("umount", TimeSpan.FromSeconds(20), "-l", mount);
+        }
+    }
 }

@@ -85,12 +85,13 @@ function streamPage(name) {
   video.muted = true;
   const info = el("div", { class: "grid", id: "media-info" });
   const events = el("div", { id: "stream-events" });
+  const archive = el("div", { id: "archive" });
   const stop = el("button", { type: "button", id: "stop", text: "Stop stream", onclick: async () => {
     try { await api(`/api/v1/streams/${name}/stop`, { method: "POST" }); say(`stream ${name} stopped`); }
     catch (e) { say(e.message); }
   } });
   page.append(el("h1", { text: name }), video, el("p", {}, stop), el("h2", { text: "Media info" }), info,
-    el("h2", { text: "Archive" }), el("p", { id: "archive", text: "No DVR in this build: no archive ranges." }),
+    el("h2", { text: "Archive" }), archive,
     el("h2", { text: "Recent events" }), events);
 
   const src = `/${name}/index.m3u8`;
@@ -123,7 +124,33 @@ function streamPage(name) {
     ];
     info.replaceChildren(...rows.flatMap(([k, v]) => [el("span", { text: k }), el("span", { "data-field": k.toLowerCase(), text: v ?? "" })]));
   });
+  every(5000, () => showArchive(archive, name));
   tail(events, [`media=${name}`], [], 50);
+}
+
+// The DVR's recorded ranges (GET /api/v1/streams/NAME/dvr, 404 when no dvr records the stream), each with
+// its archive playlist and MP4 export.
+async function showArchive(into, name) {
+  let d;
+  try { d = await api(`/api/v1/streams/${name}/dvr`); }
+  catch (e) {
+    if (e.status !== 404) throw e;
+    into.dataset.state = "none";
+    into.replaceChildren(el("p", { text: "Not recorded: no dvr directive covers this stream." }));
+    return;
+  }
+  const utc = s => new Date(s * 1000).toISOString().replace("T", " ").replace(".000Z", " UTC");
+  const t = table("archive-ranges", ["From", "Duration (s)", ""]);
+  t.tBodies[0].replaceChildren(...d.ranges.map(r => el("tr", { "data-from": String(r.from), "data-duration": String(r.duration) },
+    cell("from", utc(r.from)), cell("duration", r.duration, "num"),
+    el("td", {}, el("a", { href: `/${name}/index-${r.from}-${r.duration}.m3u8`, text: "playlist" }), " ",
+      el("a", { href: `/${name}/archive-${r.from}-${r.duration}.mp4`, text: "MP4" })))));
+  const limit = d.size_limit != null ? `, at most ${d.size_limit} bytes` : d.disk_limit != null ? `, at most ${d.disk_limit}% of the disk` : "";
+  into.dataset.state = d.ranges.length ? "ranges" : "empty";
+  into.replaceChildren(
+    el("p", { id: "archive-summary", text: `${d.recording ? "Recording" : "Not recording"}; ${d.fragments} fragments, ${d.bytes} bytes; kept ${d.depth} s${limit}` +
+      (d.write_error ? `; write error: ${d.write_error}` : "") }),
+    d.ranges.length ? t : el("p", { text: "Nothing recorded yet." }));
 }
 
 // The SSE tail read with fetch (EventSource only reports unnamed events, and every Sluice event is named).

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Sluice.Dvr.Archive;
 
-/// <summary>How long and how much of a stream's archive is kept; swapped whole when <c>dvr</c>'s DEPTH or SIZE change.</summary>
-internal sealed record RetentionPolicy(TimeSpan Depth, long? SizeLimit);
+/// <summary>
+/// How long and how much of a stream's archive is kept; swapped whole when <c>dvr</c>'s DEPTH or SIZE change.
+/// <see cref="DiskPercent"/>: the share of its disk above which the oldest fragments go.
+/// </summary>
+internal sealed record RetentionPolicy(TimeSpan Depth, long? SizeLimit, int? DiskPercent = null);
 
 /// <summary>
 /// One stream's archive: its folder (<c>PATH/NAME</c>), the index rebuilt from it when opened, retention,
@@ -120,6 +123,31 @@ internal sealed class StreamArchive
         var cutoff = now - (long)policy.Depth.TotalMilliseconds;
         Delete(Index.TakeOldest((f, _) => f.EndMs <= cutoff, keepFrom), "depth");
         if (policy.SizeLimit is { } limit) Delete(Index.TakeOldest((_, bytes) => bytes > limit, keepFrom), "size");
+        if (policy.DiskPercent is { } percent && DiskExcess(percent) is > 0 and var excess)
+        {
+            // The disk's excess comes out of this stream's oldest fragments (every stream on the disk does the
+            // same at its own check, so the disk's oldest recordings go first, roughly).
+            var target = Index.Bytes - excess;
+            Delete(Index.TakeOldest((_, bytes) => bytes > target, keepFrom), "size");
+        }
+    }
+
+    /// <summary>Bytes by which the file system holding the archive is over <paramref name="percent"/> % used; 0 when it is not (or cannot be read).</summary>
+    private long DiskExcess(int percent)
+    {
+        try
+        {
+            var existing = Folder;
+            while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? "/";
+            var disk = new DriveInfo(existing);
+            var used = disk.TotalSize - disk.AvailableFreeSpace;
+            return Math.Max(0, used - disk.TotalSize / 100 * percent);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            _log.LogWarning("dvr {Stream}: cannot read the disk usage of {Folder}: {Error}", Name, Folder, e.Message);
+            return 0;
+        }
     }
 
     private void Delete(List<Fragment> fragments, string reason)

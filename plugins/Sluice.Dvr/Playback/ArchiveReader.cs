@@ -38,6 +38,22 @@ internal sealed class ArchiveReader(StreamArchive archive, IReadOnlyList<Fragmen
     /// <summary>Fragments that did not continue the one before (gaps in what was recorded).</summary>
     public int Gaps { get; private set; }
 
+    /// <summary>Where the timeline stands between two fragments: saved while planning, restored to start reading at a later fragment.</summary>
+    public sealed record State(Dictionary<int, long> LastOut, long Offset, long OutEnd, long SourceLast, int Gaps);
+
+    public State Save() => new(new Dictionary<int, long>(_lastOut), _offset, _outEnd, _sourceLast, Gaps);
+
+    /// <summary>Continues from <paramref name="state"/> (saved by a reader over the same fragments before the fragment to read next).</summary>
+    public void Restore(State state)
+    {
+        _lastOut.Clear();
+        foreach (var (track, dts) in state.LastOut) _lastOut[track] = dts;
+        _offset = state.Offset;
+        _outEnd = state.OutEnd;
+        _sourceLast = state.SourceLast;
+        Gaps = state.Gaps;
+    }
+
     /// <summary>Reads fragment <paramref name="index"/> (in order: the timeline is built as it goes).</summary>
     public FragmentFrames Read(int index)
     {

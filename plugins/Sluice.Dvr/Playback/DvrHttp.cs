@@ -13,6 +13,8 @@ internal sealed class DvrHttp(DvrRuntime runtime, PlaybackGate gate, ILogger log
 {
     private const string ImmutableCache = "max-age=86400";
 
+    private readonly ExportPlans _plans = new(runtime.Time);
+
     public async Task HandleAsync(HttpContext http)
     {
         http.Response.Headers.AccessControlAllowOrigin = "*";
@@ -136,6 +138,7 @@ internal sealed class DvrHttp(DvrRuntime runtime, PlaybackGate gate, ILogger log
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
             http.Response.ContentType = Replies.TransportStreamType;
+            http.Response.Headers.AcceptRanges = "none"; // its length is not known before it is written
             if (head) return;
             try
             {
@@ -149,43 +152,72 @@ internal sealed class DvrHttp(DvrRuntime runtime, PlaybackGate gate, ILogger log
             return;
         }
 
-        if (!head) runtime.Events.ExportStart(path.Name, url, path.FromMs, path.DurationMs, ip);
-        Mp4Export export;
-        try
+        // Byte ranges: the plan gives the file's length before its first byte, so a range is served like a
+        // file's. The export events are for the requests that start at byte 0 (a download, a player's first
+        // request); a seek's later range requests are counted as the session's bytes only.
+        var tag = ExportPlans.Tag(archive, path, fragments);
+        var range = ByteRange.Parse(http.Request, tag);
+        var whole = range is null || range.Value.From == 0;
+        var events = whole && !head;
+        if (events) runtime.Events.ExportStart(path.Name, url, path.FromMs, path.DurationMs, ip);
+        var export = _plans.Find(tag);
+        if (export is null)
         {
-            export = await Task.Run(() => Mp4Export.Plan(archive, fragments, path.FromMs, path.ToMs, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                export = await Task.Run(() => Mp4Export.Plan(archive, fragments, path.FromMs, path.ToMs, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+                _plans.Add(tag, export);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                if (events) runtime.Events.ExportAborted(path.Name, url, 0);
+                return;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+            {
+                log.LogWarning("dvr {Stream}: export {Url} failed: {Error}", path.Name, url, e.Message);
+                if (events) runtime.Events.ExportFailed(path.Name, url, e.Message);
+                await Replies.TextAsync(http, StatusCodes.Status500InternalServerError, $"cannot export {path.Name}: {e.Message}").ConfigureAwait(false);
+                return;
+            }
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            if (!head) runtime.Events.ExportAborted(path.Name, url, 0);
-            return;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
-        {
-            log.LogWarning("dvr {Stream}: export {Url} failed: {Error}", path.Name, url, e.Message);
-            if (!head) runtime.Events.ExportFailed(path.Name, url, e.Message);
-            await Replies.TextAsync(http, StatusCodes.Status500InternalServerError, $"cannot export {path.Name}: {e.Message}").ConfigureAwait(false);
-            return;
-        }
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "video/mp4";
-        http.Response.ContentLength = export.FileLength;
+        var length = export.FileLength;
+        http.Response.Headers.AcceptRanges = "bytes";
+        http.Response.Headers.ETag = tag;
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Dvr-Gaps"] = export.Gaps.ToString(CultureInfo.InvariantCulture);
+        long first = 0, last = length - 1;
+        if (range is { } asked)
+        {
+            if (!asked.Resolve(length, out first, out last))
+            {
+                http.Response.Headers.ContentRange = $"bytes */{length}";
+                await Replies.TextAsync(http, StatusCodes.Status416RangeNotSatisfiable, $"the export is {length} bytes; the range asked lies outside it").ConfigureAwait(false);
+                return;
+            }
+            http.Response.StatusCode = StatusCodes.Status206PartialContent;
+            http.Response.Headers.ContentRange = $"bytes {first}-{last}/{length}";
+        }
+        else
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+        }
+        http.Response.ContentType = "video/mp4";
+        http.Response.ContentLength = last - first + 1;
         if (head) return;
         try
         {
-            var bytes = await export.WriteAsync(http.Response.BodyWriter, Count, http.RequestAborted).ConfigureAwait(false);
-            runtime.Events.ExportReady(path.Name, url, bytes, (long)export.Movie.Duration.TotalMilliseconds, fragments.Length, export.Gaps);
+            var bytes = await export.WriteAsync(http.Response.BodyWriter, first, last, Count, http.RequestAborted).ConfigureAwait(false);
+            if (events) runtime.Events.ExportReady(path.Name, url, bytes, (long)export.Movie.Duration.TotalMilliseconds, fragments.Length, export.Gaps);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
         {
-            runtime.Events.ExportAborted(path.Name, url, sent);
+            if (events) runtime.Events.ExportAborted(path.Name, url, sent);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or OperationCanceledException)
         {
             log.LogWarning("dvr {Stream}: export {Url} failed after {Bytes} bytes: {Error}", path.Name, url, sent, e.Message);
-            runtime.Events.ExportFailed(path.Name, url, e.Message);
+            if (events) runtime.Events.ExportFailed(path.Name, url, e.Message);
             http.Abort();
         }
     }

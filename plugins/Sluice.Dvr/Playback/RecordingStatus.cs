@@ -5,7 +5,7 @@ namespace Sluice.Dvr.Playback;
 
 /// <summary>
 /// <c>NAME/recording_status.json</c> and <c>GET /api/v1/streams/NAME/dvr</c>: the recorded ranges
-/// (<c>[{from, duration}]</c>, UTC unix seconds, gaps under a second merged), depth, size limit and use.
+/// (<c>[{from, duration}]</c>, UTC unix seconds, gaps under a second merged), depth, size limit (bytes, or <c>disk_limit</c>: a share of the disk in %) and use.
 /// </summary>
 internal static class RecordingStatus
 {
@@ -19,6 +19,7 @@ internal static class RecordingStatus
             w.WriteBoolean("recording", archive?.Recording ?? false);
             w.WriteNumber("depth", (long)options.Depth.TotalSeconds);
             if (options.SizeLimit is { } limit) w.WriteNumber("size_limit", limit); else w.WriteNull("size_limit");
+            if (options.DiskPercent is { } percent) w.WriteNumber("disk_limit", percent); else w.WriteNull("disk_limit");
             w.WriteNumber("bytes", archive?.Index.Bytes ?? 0);
             w.WriteNumber("fragments", archive?.Index.Count ?? 0);
             w.WriteNumber("dropped_frames", archive?.DroppedFrames ?? 0);

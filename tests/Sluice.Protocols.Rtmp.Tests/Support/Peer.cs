@@ -63,6 +63,9 @@ internal sealed class Peer : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Closes the peer's standard input (openssl s_client ends its session at end of input).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     public async Task KillAsync()
     {
         if (_process.HasExited) return;

@@ -45,9 +45,10 @@ internal sealed class SluiceHost : IAsyncDisposable
     /// Starts the host on <paramref name="config"/> (the http and rtmp listeners and an event log of every
     /// event are added) and waits, bounded, for its HTTP API.
     /// </summary>
-    public static async Task<SluiceHost> StartAsync(string config)
+    public static async Task<SluiceHost> StartAsync(string config, Action<string>? prepare = null)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("sluice-rtmp-").FullName;
+        prepare?.Invoke(dir); // files the configuration needs in its folder (certificates)
         var http = FreePort.Tcp();
         var rtmp = FreePort.Tcp();
         var text = $"http 127.0.0.1:{http};\nrtmp 127.0.0.1:{rtmp};\nnotify all {{ sink log://events.jsonl; }}\n" + config;
@@ -87,7 +88,7 @@ internal sealed class SluiceHost : IAsyncDisposable
         static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 
-    private static string HostExecutable
+    public static string HostExecutable
     {
         get
         {
