@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Sluice.Abstractions.Events;
+using Sluice.Abstractions.Sinks;
 using Sluice.Host.Json;
 using Sluice.Host.Plugins;
 
@@ -10,7 +11,7 @@ namespace Sluice.Host.Notify;
 /// <summary>What <c>sluice notify bench</c> measured.</summary>
 internal sealed record NotifyBenchResult(int Events, double Seconds, double EmitSeconds,
     IReadOnlyDictionary<string, long> Delivered, double EmitNsP50, double EmitNsP99, bool Drained,
-    IReadOnlyDictionary<string, long> Dropped)
+    IReadOnlyDictionary<string, long> Dropped, bool IntoSinks = true)
 {
     public double EmittedPerSecond => Events / Math.Max(EmitSeconds, 1e-9);
 
@@ -21,6 +22,7 @@ internal sealed record NotifyBenchResult(int Events, double Seconds, double Emit
         {
             w.WriteStartObject();
             w.WriteNumber("events", Events);
+            w.WriteString("sinks", IntoSinks ? "configured" : "counting");
             w.WriteNumber("seconds", Math.Round(Seconds, 3));
             w.WriteNumber("emitted_per_s", Math.Round(EmittedPerSecond));
             w.WriteStartObject("delivered");
@@ -40,23 +42,62 @@ internal sealed record NotifyBenchResult(int Events, double Seconds, double Emit
 }
 
 /// <summary>
-/// Emits synthetic events (stream, source, play, DVR and memory events over 50 streams) through
-/// the real router into the configured sinks and waits until the sinks acknowledged them.
+/// Emits synthetic events (stream, source, play, DVR and memory events over 50 streams, each with
+/// <c>"synthetic": true</c>) through the real router and waits until the sinks acknowledged them. By
+/// default every block's sink is replaced by a counting sink (<see cref="CountingOptions"/>), so the
+/// operator's real receivers, files and spools never see a synthetic event; <c>--into-sinks</c> uses
+/// the configured sinks.
 /// </summary>
 internal static class NotifyBench
 {
+    /// <summary>The field every synthetic event carries, so a receiver can tell them from real ones.</summary>
+    public const string SyntheticField = "synthetic";
+
     private static readonly string[] Media = Enumerable.Range(1, 50).Select(i => $"channel{i:00}").ToArray();
 
-    /// <summary>Runs against a router built from <paramref name="options"/>, then drains and disposes it.</summary>
+    /// <summary>
+    /// Runs against a router built from <paramref name="options"/>, then drains and disposes it. Without
+    /// <paramref name="intoSinks"/> the blocks (their filters, batching, resend buffer) are kept and their
+    /// sinks and spools are not: each block delivers to a counting sink, in memory.
+    /// </summary>
     public static async Task<NotifyBenchResult> RunAsync(NotifyOptions options, IPluginContributions contributions,
-        int events, NotifyRouterSettings? settings = null, TimeSpan? drainTimeout = null, CancellationToken ct = default)
+        int events, NotifyRouterSettings? settings = null, TimeSpan? drainTimeout = null, bool intoSinks = true, CancellationToken ct = default)
     {
-        var router = new EventRouter(settings ?? new NotifyRouterSettings(), contributions);
+        var router = intoSinks
+            ? new EventRouter(settings ?? new NotifyRouterSettings(), contributions)
+            : new EventRouter(settings ?? new NotifyRouterSettings(), new CountingContributions());
         await using (router.ConfigureAwait(false))
         {
-            await router.ApplyAsync(options, cancellationToken: ct);
-            return await RunAsync(router, events, drainTimeout, ct);
+            await router.ApplyAsync(intoSinks ? options : CountingOptions(options), cancellationToken: ct);
+            return await RunAsync(router, events, drainTimeout, ct) with { IntoSinks = intoSinks };
         }
+    }
+
+    /// <summary>The same blocks with a counting sink each and no spool (nothing leaves the process).</summary>
+    public static NotifyOptions CountingOptions(NotifyOptions options) => new(options.Blocks.Select(b => b with
+    {
+        Sink = CountingSinkFactory.Scheme + b.Name, SinkOptions = [], SignKeys = [], Spool = null,
+        Text = b.Text + " (counting)",
+    }).ToArray());
+
+    /// <summary>Sink type <c>bench-count://NAME</c>: takes every batch at once and keeps nothing (the block counts what it delivered).</summary>
+    private sealed class CountingSinkFactory : IEventSinkFactory, IEventSink
+    {
+        public const string Scheme = "bench-count://";
+        public string Name => "bench-count";
+        public string SpecForms => Scheme + "NAME";
+        public bool Claims(string spec) => spec.StartsWith(Scheme, StringComparison.Ordinal);
+        public void Validate(SinkContext context) { }
+        public IEventSink Create(SinkContext context) => this;
+        public ValueTask DeliverAsync(IReadOnlyList<SluiceEvent> batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class CountingContributions : IPluginContributions
+    {
+        private readonly IEventSinkFactory[] _factories = [new CountingSinkFactory()];
+
+        public IReadOnlyList<T> All<T>() where T : class => typeof(T) == typeof(IEventSinkFactory) ? (IReadOnlyList<T>)(object)_factories : [];
     }
 
     public static async Task<NotifyBenchResult> RunAsync(EventRouter router, int events, TimeSpan? drainTimeout = null, CancellationToken ct = default)
@@ -92,13 +133,15 @@ internal static class NotifyBench
 
     private static Emit[] Mix()
     {
-        EventField[] play = [new("ip", "10.0.0.7"), new("proto", "hls"), new("token", "abc123")];
-        EventField[] source = [new("url", "udp://239.0.0.1:1234")];
-        EventField[] fragment = [new("path", "2026/11/21/06/00/00.ts"), new("bytes", 1_843_200L), new("duration", 6000)];
-        EventField[] memory = [new("total", 8L << 30), new("used", 5L << 30)];
+        EventField synthetic = new(SyntheticField, true);
+        EventField[] stream = [synthetic];
+        EventField[] play = [new("ip", "10.0.0.7"), new("proto", "hls"), new("token", "abc123"), synthetic];
+        EventField[] source = [new("url", "udp://239.0.0.1:1234"), synthetic];
+        EventField[] fragment = [new("path", "2026/11/21/06/00/00.ts"), new("bytes", 1_843_200L), new("duration", 6000), synthetic];
+        EventField[] memory = [new("total", 8L << 30), new("used", 5L << 30), synthetic];
         return
         [
-            (e, m) => e.Emit(new EventDraft("stream_started") { Media = m }),
+            (e, m) => e.Emit(new EventDraft("stream_started") { Media = m, Fields = stream }),
             (e, m) => e.Emit(new EventDraft("play_started") { Media = m, Fields = play }),
             (e, m) => e.Emit(new EventDraft("dvr_new_fragment") { Media = m, Fields = fragment }),
             (e, m) => e.Emit(new EventDraft("play_closed") { Media = m, Fields = play }),
@@ -106,7 +149,7 @@ internal static class NotifyBench
             (e, m) => e.Emit(new EventDraft("dvr_new_fragment") { Media = m, Fields = fragment }),
             (e, m) => e.Emit(new EventDraft("play_opened") { Media = m, Fields = play }),
             (e, m) => e.Emit(new EventDraft("source_closed") { Media = m, Fields = source }),
-            (e, m) => e.Emit(new EventDraft("stream_stopped") { Media = m }),
+            (e, m) => e.Emit(new EventDraft("stream_stopped") { Media = m, Fields = stream }),
             (e, _) => e.Emit(new EventDraft("memory_usage") { Fields = memory }),
         ];
     }

@@ -110,14 +110,14 @@ public sealed class NotifyEndToEndTests
     }
 
     [Fact]
-    public async Task Notify_bench_reports_delivered_per_block_after_draining()
+    public async Task Notify_bench_counts_in_memory_by_default_and_leaves_the_sinks_and_spools_alone()
     {
         var dir = Directory.CreateTempSubdirectory("sluice-bench-").FullName;
         try
         {
             var path = Path.Combine(dir, "b.conf");
             await File.WriteAllTextAsync(path, """
-                notify streams { sink log://streams.jsonl; only event=stream_started,stream_stopped; }
+                notify streams { sink log://streams.jsonl; only event=stream_started,stream_stopped; spool spool; }
                 notify quiet { sink log://quiet.jsonl; only event=never_emitted; }
                 """);
             var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync("notify", "bench", "-c", path, "--events", "20000", "--json");
@@ -125,13 +125,43 @@ public sealed class NotifyEndToEndTests
             using var doc = JsonDocument.Parse(stdout);
             var r = doc.RootElement;
             Assert.Equal(20000, r.GetProperty("events").GetInt32());
+            Assert.Equal("counting", r.GetProperty("sinks").GetString());
             Assert.True(r.GetProperty("emitted_per_s").GetDouble() > 0);
             Assert.True(r.GetProperty("emit_ns_p99").GetDouble() >= r.GetProperty("emit_ns_p50").GetDouble());
             // The synthetic mix has stream_started and stream_stopped once in every ten events.
             Assert.Equal(4000, r.GetProperty("delivered").GetProperty("streams").GetInt64());
             Assert.Equal(0, r.GetProperty("delivered").GetProperty("quiet").GetInt64());
+            Assert.Equal(0, r.GetProperty("dropped").GetProperty("streams").GetInt64());
+            Assert.Equal(new[] { "b.conf" }, Directory.EnumerateFileSystemEntries(dir).Select(e => Path.GetFileName(e)!).ToArray());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public async Task Notify_bench_into_sinks_delivers_synthetic_events_that_name_the_configured_hostname()
+    {
+        var dir = Directory.CreateTempSubdirectory("sluice-bench-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "b.conf");
+            await File.WriteAllTextAsync(path, """
+                hostname edge-7.example;
+                notify streams { sink log://streams.jsonl; only event=stream_started,stream_stopped; }
+                notify quiet { sink log://quiet.jsonl; only event=never_emitted; }
+                """);
+            var (code, stdout, stderr) = await SluiceProcess.RunCommandAsync("notify", "bench", "-c", path, "--events", "20000", "--json", "--into-sinks");
+            Assert.True(code == 0, stderr);
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.Equal("configured", doc.RootElement.GetProperty("sinks").GetString());
+            Assert.Equal(4000, doc.RootElement.GetProperty("delivered").GetProperty("streams").GetInt64());
             var lines = await File.ReadAllLinesAsync(Path.Combine(dir, "streams.jsonl"));
             Assert.Equal(4000, lines.Length);
+            Assert.All(lines, line =>
+            {
+                using var e = JsonDocument.Parse(line);
+                Assert.Equal("edge-7.example", e.RootElement.GetProperty("server").GetString());
+                Assert.True(e.RootElement.GetProperty("synthetic").GetBoolean());
+            });
         }
         finally { Directory.Delete(dir, true); }
     }
