@@ -191,7 +191,6 @@ internal sealed partial class ServerConnection
         }, _closed.Token);
     }
 
-    /// <summary>Says no with an error status, logs why (the name without its query: no secret), and hangs up.</summary>
     /// <summary>
     /// A cluster stream captured on another server: the play is rejected with the redirect SRS and FMS clients
     /// follow (<c>NetConnection.Connect.Rejected</c>, <c>ex.code</c> 302, <c>ex.redirect</c> the tcUrl on that
@@ -211,6 +210,7 @@ internal sealed partial class ServerConnection
         throw new RtmpRefusedException();
     }
 
+    /// <summary>Says no with an error status, logs why (the name without its query: no secret), and hangs up.</summary>
     private async ValueTask RefuseAsync(uint streamId, string code, string what, StreamPath path, string reason)
     {
         _log.LogWarning("{Protocol} client {Ip}: refused to {What} {Stream}: {Reason}", Protocol, Ip, what, Sanitize(path.Display), reason);
