@@ -58,8 +58,9 @@ internal sealed class PluginUnloader(PluginHostOptions options, ILogger logger)
         var collected = await WaitForCollectionAsync(weak, options.CollectTimeout);
         if (collected)
         {
-            logger.LogInformation("{Plugin} unloaded and collected ({Milliseconds} ms)", plugin.Describe(), clock.ElapsedMilliseconds);
+            // The copy goes first, so whoever reads the line (an operator, a test) finds it gone.
             ShadowCopier.Delete(plugin.ShadowDirectory);
+            logger.LogInformation("{Plugin} unloaded and collected ({Milliseconds} ms)", plugin.Describe(), clock.ElapsedMilliseconds);
         }
         else
         {
